@@ -1,0 +1,3 @@
+from case_workbook.cli import main
+
+raise SystemExit(main())

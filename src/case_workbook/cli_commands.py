@@ -1,0 +1,193 @@
+"""One small class per subcommand: its arguments and what it runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from case_workbook.cli import EXIT_FAILED, EXIT_OK, path_arg, print_json
+
+
+class Command:
+    name = ""
+    help = ""
+
+    @classmethod
+    def register(cls, sub: argparse._SubParsersAction) -> None:
+        parser = sub.add_parser(cls.name, help=cls.help, description=cls.help)
+        cls.arguments(parser)
+        parser.set_defaults(run=cls.run)
+
+    @staticmethod
+    def arguments(parser: argparse.ArgumentParser) -> None:
+        pass
+
+    @staticmethod
+    def run(args: argparse.Namespace) -> int:
+        raise NotImplementedError
+
+
+class New(Command):
+    name = "new"
+    help = "Create a new, empty case file."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("path", type=path_arg, help="the new case file (NAME.cwb)")
+        parser.add_argument("--framework", default="general",
+                            help="framework id (see 'case-workbook frameworks'); default general")
+        parser.add_argument("--framework-file", type=path_arg,
+                            help="use your own framework file instead of a built-in one")
+        parser.add_argument("--title", required=True, help="the case title")
+        parser.add_argument("--defendant", default="", help="a name or a pseudonym")
+        parser.add_argument("--charge", action="append", default=[], help="a charge (repeatable)")
+        parser.add_argument("--jurisdiction", default="")
+        parser.add_argument("--court", default="")
+        parser.add_argument("--case-number", default="")
+        parser.add_argument("--counsel", default="")
+        parser.add_argument("--prepared-by", default="")
+        parser.add_argument("--exhibit-prefix", default="DX",
+                            help="exhibit number prefix, e.g. DX for DX-0001")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.core import create_case
+
+        case_path = create_case(
+            args.path, title=args.title, framework_id=args.framework,
+            framework_file=args.framework_file, exhibit_prefix=args.exhibit_prefix,
+            defendant=args.defendant, charges=args.charge, jurisdiction=args.jurisdiction,
+            court=args.court, case_number=args.case_number, counsel=args.counsel,
+            prepared_by=args.prepared_by)
+        print(f"Created {case_path}.")
+        return EXIT_OK
+
+
+class Frameworks(Command):
+    name = "frameworks"
+    help = "List the frameworks (sets of duress themes) a case can use."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("--json", action="store_true", help="print as JSON")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.model.framework import list_frameworks, user_frameworks_dir
+
+        folder = user_frameworks_dir()
+        frameworks = list_frameworks([folder] if folder.is_dir() else [])
+        if args.json:
+            print_json([{"id": f.id, "name": f.name, "jurisdiction": f.jurisdiction,
+                         "sources": f.sources, "themes": [t.id for t in f.themes]}
+                        for f in frameworks])
+            return EXIT_OK
+        for framework in frameworks:
+            print(f"{framework.id}: {framework.name} — {len(framework.themes)} themes")
+            print(f"    sources: {'; '.join(framework.sources)}")
+        print(f"\nYour own framework files are read from {folder}.")
+        return EXIT_OK
+
+
+class Demo(Command):
+    name = "demo"
+    help = "Write the bundled, fictional demo case and open it."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("path", nargs="?", type=path_arg,
+                            help="where to write it (default: demo.cwb in your data folder)")
+        parser.add_argument("--no-open", action="store_true",
+                            help="only write the file; do not open it")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.core import write_demo
+
+        path, fresh = write_demo(args.path)
+        print(("Wrote the demo case to " if fresh else "The demo case is at ") + f"{path}.")
+        if args.no_open:
+            return EXIT_OK
+        return _open_in_terminal_ui(path)
+
+
+class Check(Command):
+    name = "check"
+    help = "Check a case file: integrity, format version and exhibit hashes."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("path", type=path_arg, help="the case file to check")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.store.check import check_case
+
+        report = check_case(args.path)
+        print("\n".join(report.lines()))
+        return EXIT_OK if report.ok else EXIT_FAILED
+
+
+class Export(Command):
+    name = "export"
+    help = "Export a case for counsel (JSON now; the workbook is on its way)."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("path", type=path_arg, help="the case file")
+        parser.add_argument("-o", "--output", type=path_arg, required=True,
+                            help="the file to write")
+        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.core import export_case
+
+        export_case(args.path, args.output, fmt=args.format, overwrite=args.force)
+        print(f"Wrote {args.output}.")
+        return EXIT_OK
+
+
+class Import(Command):
+    name = "import"
+    help = "Create a new case file from a JSON export."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("file", type=path_arg, help="the JSON file to read")
+        parser.add_argument("-o", "--output", type=path_arg, required=True,
+                            help="the new case file to create")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.core import import_case
+
+        path, count = import_case(args.file, args.output)
+        print(f"Created {path} with {count} items.")
+        return EXIT_OK
+
+
+class Schema(Command):
+    name = "schema"
+    help = "Print the JSON Schema of the JSON interchange format."
+
+    @staticmethod
+    def run(args):
+        from case_workbook.model.document import CaseDocument
+
+        print(json.dumps(CaseDocument.model_json_schema(), indent=2))
+        return EXIT_OK
+
+
+def _open_in_terminal_ui(path: Path) -> int:
+    """Show the case: its header, what it holds, and its chronology."""
+    from case_workbook.core import case_overview
+
+    print("\n".join(case_overview(path)))
+    return EXIT_OK
+
+
+COMMANDS: list[type[Command]] = [New, Frameworks, Demo, Check, Export, Import, Schema]
+

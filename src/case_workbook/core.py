@@ -1,0 +1,121 @@
+"""The actions both faces (command line and terminal UI) call.
+
+Each takes plain values, does one whole job, and raises an error whose str()
+is one sentence for the person.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+from case_workbook.model.case import CaseHeader, CaseSettings
+from case_workbook.model.framework import Framework, load_builtin, load_framework_file
+from case_workbook.store.case_file import CaseFile
+from case_workbook.store.errors import CaseFileError
+
+APP_NAME = "case-workbook"
+
+
+def data_dir() -> Path:
+    """Where the product keeps its own files (recent cases, the demo case)."""
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def ensure_private_dir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def resolve_framework(framework_id: str = "general",
+                      framework_file: Path | None = None) -> Framework:
+    if framework_file is not None:
+        return load_framework_file(framework_file)
+    return load_builtin(framework_id)
+
+
+def create_case(path: Path, *, title: str, framework_id: str = "general",
+                framework_file: Path | None = None, exhibit_prefix: str = "DX",
+                **header_fields) -> Path:
+    from pydantic import ValidationError
+
+    from case_workbook.export.interchange import explain
+
+    framework = resolve_framework(framework_id, framework_file)
+    try:
+        header = CaseHeader(title=title, **header_fields)
+        settings = CaseSettings(exhibit_prefix=exhibit_prefix)
+    except ValidationError as error:
+        raise CaseFileError(f"The case details are not valid: {explain(error)}.") from None
+    CaseFile.create(path, header, framework, settings).close()
+    return path
+
+
+def export_case(case_path: Path, out: Path, *, fmt: str = "json",
+                overwrite: bool = False) -> Path:
+    from case_workbook.export.interchange import export_json
+
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise CaseFileError(f"{out} already exists; choose another name or add --force.")
+    if out.is_dir():
+        raise CaseFileError(f"{out} is a folder; give a file name to write.")
+    with CaseFile.open(case_path, readonly=True) as case:
+        if fmt == "json":
+            export_json(case, out)
+        else:
+            raise CaseFileError(f"'{fmt}' is not an export format this version writes.")
+    return out
+
+
+def import_case(source: Path, target: Path) -> tuple[Path, int]:
+    from case_workbook.export.interchange import read_json
+    from case_workbook.store.build import build_case
+
+    document = read_json(source)
+    return build_case(document, target), len(document.items)
+
+
+def write_demo(target: Path | None = None) -> tuple[Path, bool]:
+    """Write the bundled demo case; returns its path and whether it was new.
+    An existing demo case at the default place is reused, so that its edits
+    survive; an explicit path must not exist yet."""
+    from case_workbook.demo.build import build_demo
+
+    if target is None:
+        target = ensure_private_dir(data_dir()) / "demo.cwb"
+        if target.exists():
+            return target, False
+    return build_demo(target), True
+
+
+def case_overview(case_path: Path, width: int = 100) -> list[str]:
+    """A plain-text view of a case: header, counts, and the chronology with
+    the interval from each key moment."""
+    from case_workbook.model.chronology import KEY_MOMENT_MARK, chronology, key_moments
+    from case_workbook.model.items import KIND_LABELS, Event
+
+    with CaseFile.open(case_path, readonly=True) as case:
+        items = case.items()
+        header, framework, counts = case.header, case.framework, case.counts()
+    lines = [header.title, f"Framework: {framework.name}",
+             "Holds: " + ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in counts.items()),
+             "", "Chronology (earliest first):"]
+    moments = key_moments(items)
+    for row in chronology(items):
+        item = row.item
+        when = item.when_value()
+        mark = ""
+        if isinstance(item, Event) and item.key_moment:
+            mark = f" {KEY_MOMENT_MARK} key moment: {item.key_moment.value}"
+        lines.append(f"  {when.describe()}")
+        summary = item.summary or getattr(item, "name", "")
+        lines.append(f"    {item.id} {KIND_LABELS[item.kind]}: {summary[:width]}{mark}")
+        for moment in moments:
+            text = row.interval_text(moment)
+            if text and text != "this moment":
+                lines.append(f"      {text}")
+    lines.append("")
+    lines.append("This tool organizes information; it gives no legal advice.")
+    return lines

@@ -1,0 +1,142 @@
+"""Write a case to the JSON interchange format and read such a file back.
+
+Writing streams the exhibit files into the JSON in base64 chunks, so a large
+exhibit is never held in memory whole while exporting.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from pydantic import ValidationError
+
+from case_workbook import __version__
+from case_workbook.fileio import atomic_write, describe_os_error
+from case_workbook.model.document import CaseDocument
+from case_workbook.model.items import Exhibit, Kind, Storage
+from case_workbook.store.case_file import CaseFile
+from case_workbook.store.exhibits import read_blob
+
+MAX_JSON_BYTES = 2 * 1024**3  # refuse larger files before reading them
+
+
+class InterchangeError(Exception):
+    """A JSON file cannot be written or read; str() is one sentence."""
+
+
+def case_document(case: CaseFile, *, with_files: bool = False) -> CaseDocument:
+    """The case as a document. File contents are left out unless asked for
+    (they are streamed separately by `export_json`)."""
+    items = [item for kind in Kind for item in case.items(kind)]
+    files = {}
+    if with_files:
+        for sha in _copied_hashes(items):
+            files[sha] = base64.b64encode(b"".join(read_blob(case, sha))).decode("ascii")
+    return CaseDocument(
+        tool_version=__version__, exported_at=datetime.now(UTC), case_id=case.case_id,
+        created=case.created, header=case.header, settings=case.settings,
+        framework=case.framework, counters=case.counters(), items=items,
+        activity=case.activity(), files=files)
+
+
+def _copied_hashes(items) -> list[str]:
+    hashes: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, Exhibit) and item.file and item.file.storage == Storage.COPY:
+            hashes.setdefault(item.file.sha256, None)
+    return list(hashes)
+
+
+def export_json(case: CaseFile, out: Path) -> None:
+    out = Path(out)
+    document = case_document(case)
+    body = document.model_dump(mode="json", exclude={"files"})
+    try:
+        with atomic_write(out, "w") as handle:
+            text = json.dumps(body, indent=2, ensure_ascii=False)
+            handle.write(text[: text.rfind("}")].rstrip())
+            handle.write(',\n  "files": {')
+            _write_files(case, _copied_hashes(document.items), handle)
+            handle.write("}\n}\n")
+    except OSError as error:
+        raise InterchangeError(describe_os_error(error, out)) from None
+
+
+def _write_files(case: CaseFile, hashes: list[str], handle: IO[str]) -> None:
+    for index, sha in enumerate(hashes):
+        handle.write(("," if index else "") + f'\n    "{sha}": "')
+        pending = b""
+        for chunk in read_blob(case, sha):
+            pending += chunk
+            usable = len(pending) - len(pending) % 3  # base64 pieces join cleanly
+            handle.write(base64.b64encode(pending[:usable]).decode("ascii"))
+            pending = pending[usable:]
+        handle.write(base64.b64encode(pending).decode("ascii") + '"')
+    if hashes:
+        handle.write("\n  ")
+
+
+def read_json(path: Path) -> CaseDocument:
+    """Read and validate an interchange file; InterchangeError says what is wrong."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise InterchangeError(f"{path} is a folder, not a JSON file.")
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise InterchangeError(f"{path} is too large to be a case export.")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise InterchangeError(describe_os_error(error, path)) from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InterchangeError(f"{path} is not UTF-8 text, so it is not a case export.") from None
+    except json.JSONDecodeError as error:
+        raise InterchangeError(
+            f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{error.msg.lower()}).") from None
+    except RecursionError:
+        raise InterchangeError(f"{path} is nested too deeply to be a case export.") from None
+    if not isinstance(data, dict) or data.get("format") != "case-workbook":
+        raise InterchangeError(f"{path} is not a case-workbook export (no \"format\": "
+                               "\"case-workbook\" at the top).")
+    if data.get("version") != 1:
+        raise InterchangeError(f"{path} uses export format version {data.get('version')!r}; "
+                               "this version of case-workbook reads version 1.")
+    try:
+        document = CaseDocument.model_validate(data)
+    except ValidationError as error:
+        raise InterchangeError(f"{path} is not a valid case export: {explain(error)}.") from None
+    except RecursionError:
+        raise InterchangeError(f"{path} is nested too deeply to be a case export.") from None
+    if missing := document.missing_files():
+        raise InterchangeError(f"{path} is not a valid case export: the file of exhibit "
+                               f"{missing[0]} is missing from \"files\".")
+    return document
+
+
+def explain(error: ValidationError) -> str:
+    """The first problem of a pydantic error as 'where: what', plus a count."""
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    where = ""
+    for part in first["loc"]:
+        if isinstance(part, int):
+            where += f"[{part}]"
+        elif not _is_tag(part):
+            where += f".{part}" if where else str(part)
+    message = first["msg"]
+    message = message[0].lower() + message[1:] if message else "not valid"
+    more = len(problems) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{where or 'the top level'}: {message}{suffix}"
+
+
+def _is_tag(part: object) -> bool:
+    # pydantic puts the discriminator value ('threat', ...) into union paths
+    return isinstance(part, str) and part in {k.value for k in Kind}

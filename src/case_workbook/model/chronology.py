@@ -1,0 +1,87 @@
+"""The chronology: every dated item in time order, with the plain interval from
+each of the case's key moments. Arithmetic only, never judgment.
+
+Order: by `When.sort_key()` (see model/when.py for the rule), then by kind in
+the order of `Kind`, then by id number. Undated items are not in the
+chronology; the kind sheets and lists still hold them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from case_workbook.model.items import AnyItem, Event, Kind, KeyMoment
+from case_workbook.model.when import Interval, interval
+
+KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
+
+# How each key moment reads after "26 h before ..."
+KEY_MOMENT_PHRASE: dict[KeyMoment, str] = {
+    KeyMoment.ACT_START: "the act began",
+    KeyMoment.ACT_END: "the act ended",
+    KeyMoment.THREAT_ENDED: "the threat ended",
+    KeyMoment.ARREST: "the arrest",
+    KeyMoment.SURRENDER: "the surrender",
+}
+
+KEY_MOMENT_MARK = "◆"  # shown with the words, never instead of them
+
+
+def id_number(item_id: str) -> tuple[str, int]:
+    prefix, _, number = item_id.rpartition("-")
+    return prefix, int(number) if number.isdigit() else 0
+
+
+def item_sort_key(item: AnyItem) -> tuple:
+    when = item.when_value()
+    assert when is not None
+    return (when.sort_key(), KIND_ORDER[item.kind], id_number(item.id))
+
+
+@dataclass(frozen=True)
+class KeyMomentRef:
+    moment: KeyMoment
+    event: Event
+
+    @property
+    def phrase(self) -> str:
+        return KEY_MOMENT_PHRASE[self.moment]
+
+
+@dataclass(frozen=True)
+class ChronologyRow:
+    item: AnyItem
+    intervals: dict[KeyMoment, Interval | None]  # one per key moment the case has
+
+    def interval_text(self, moment: KeyMoment) -> str:
+        found = self.intervals.get(moment)
+        if isinstance(self.item, Event) and self.item.key_moment == moment:
+            return "this moment"
+        return found.describe(KEY_MOMENT_PHRASE[moment]) if found is not None else ""
+
+
+def dated(items: Iterable[AnyItem]) -> list[AnyItem]:
+    return [i for i in items if (w := i.when_value()) is not None and w.is_dated()]
+
+
+def key_moments(items: Iterable[AnyItem]) -> dict[KeyMoment, KeyMomentRef]:
+    """The case's key moments; where two events claim the same moment, the
+    earlier one (in chronology order) is used."""
+    found: dict[KeyMoment, KeyMomentRef] = {}
+    for item in sorted(dated(items), key=item_sort_key):
+        if isinstance(item, Event) and item.key_moment and item.key_moment not in found:
+            found[item.key_moment] = KeyMomentRef(item.key_moment, item)
+    return {m: found[m] for m in KeyMoment if m in found}
+
+
+def chronology(items: Iterable[AnyItem]) -> list[ChronologyRow]:
+    items = list(items)
+    moments = key_moments(items)
+    rows = []
+    for item in sorted(dated(items), key=item_sort_key):
+        when = item.when_value()
+        assert when is not None
+        rows.append(ChronologyRow(item, {
+            moment: interval(when, ref.event.when) for moment, ref in moments.items()}))
+    return rows

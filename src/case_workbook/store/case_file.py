@@ -1,0 +1,295 @@
+"""The .cwb case file: SQLite used as an application file format.
+
+Durability: the file runs in WAL mode with `synchronous=FULL`, so each edit is
+one transaction whose commit is fsync'ed to the write-ahead log before the call
+returns; a crash or power cut at any moment leaves either the whole edit or
+none of it. WAL was chosen over a rollback journal because a commit costs one
+fsync instead of several, and readers (an export) never block the editor.
+A clean close checkpoints and removes the log, leaving one self-contained file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from case_workbook import __version__
+from case_workbook.model.case import CaseHeader, CaseSettings
+from case_workbook.model.framework import Framework
+from case_workbook.store.errors import CaseFileError
+from case_workbook.store.inspect import check_case_header
+from case_workbook.store.items_mixin import ItemsMixin
+from case_workbook.store.lock import CaseLock
+from case_workbook.store.schema import SCHEMA_VERSION, migrate
+from case_workbook.store.sqlite_errors import case_error
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _actor() -> str:
+    with contextlib.suppress(Exception):
+        return getpass.getuser()
+    return "unknown"
+
+
+class CaseFile(ItemsMixin):
+    """An open case. Use `CaseFile.create(...)` or `CaseFile.open(...)`, and
+    `close()` (or a `with` block) when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: CaseLock | None,
+                 actor: str) -> None:
+        self.path = path
+        self.conn = conn
+        self._lock = lock
+        self.actor = actor
+        self.readonly = lock is None
+        self.migrated_from: int | None = None
+        self.backup_path: Path | None = None
+        self.last_saved: datetime | None = None
+        self._load_meta()
+
+    # --- opening and closing -------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, header: CaseHeader, framework: Framework,
+               settings: CaseSettings | None = None, actor: str | None = None) -> CaseFile:
+        path = Path(path)
+        if path.exists() or path.is_symlink():
+            raise CaseFileError(f"{path} already exists; choose another name.")
+        lock = CaseLock(path)
+        lock.acquire()
+        try:
+            # Create the file ourselves so it is owner-only from its first byte;
+            # SQLite gives its -wal and -shm files the same mode.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+        except OSError as error:
+            lock.release()
+            raise CaseFileError(f"Could not create {path}: {error.strerror}.") from None
+        try:
+            conn = _connect(path)
+            migrate(conn)
+            with _transaction(conn, path, "create"):
+                meta = {
+                    "case_id": uuid.uuid4().hex,
+                    "created": _now().isoformat(),
+                    "created_by_version": __version__,
+                    "header": header.model_dump(mode="json"),
+                    "settings": (settings or CaseSettings()).model_dump(mode="json"),
+                    "framework": framework.model_dump(mode="json"),
+                }
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [(key, json.dumps(value)) for key, value in meta.items()],
+                )
+            # The file's own header (application id, version) must be in the
+            # main file, not only in the log: that is what marks it as ours.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                conn.close()
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            lock.release()
+            if isinstance(error, sqlite3.Error):
+                raise case_error(error, path, "create") from None
+            raise
+        return cls(path, conn, lock, actor or _actor())
+
+    @classmethod
+    def open(cls, path: Path | str, *, actor: str | None = None,
+             readonly: bool = False) -> CaseFile:
+        path = Path(path)
+        version = check_case_header(path)
+        lock = None
+        if not readonly:
+            lock = CaseLock(path)
+            lock.acquire()
+        try:
+            conn = _connect(path, readonly=readonly)
+            try:
+                _verify_tables(conn, path)
+                if not readonly:
+                    _quick_check(conn, path)
+                backup = None
+                if version < SCHEMA_VERSION and not readonly:
+                    backup = _backup(conn, path, version)
+                    migrate(conn)
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                case = cls(path, conn, lock, actor or _actor())
+            except BaseException:
+                conn.close()
+                raise
+        except sqlite3.Error as error:
+            if lock:
+                lock.release()
+            raise case_error(error, path, "open") from None
+        except BaseException:
+            if lock:
+                lock.release()
+            raise
+        if backup is not None:
+            case.migrated_from, case.backup_path = version, backup
+            case._log("migrate", "case", {"schema": version}, {"schema": SCHEMA_VERSION,
+                                                              "backup": backup.name})
+        return case
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            if not self.readonly:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+        self.conn = None  # type: ignore[assignment]
+        if self._lock:
+            self._lock.release()
+
+    def __enter__(self) -> CaseFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- case-level data -----------------------------------------------------
+
+    def _load_meta(self) -> None:
+        rows = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            self.case_id: str = json.loads(rows["case_id"])
+            self.header = CaseHeader.model_validate(json.loads(rows["header"]))
+            self.settings = CaseSettings.model_validate(json.loads(rows["settings"]))
+            self.framework = Framework.model_validate(json.loads(rows["framework"]))
+            self.created = datetime.fromisoformat(json.loads(rows["created"]))
+        except (KeyError, ValueError) as error:
+            raise CaseFileError(
+                f"{self.path} is damaged: its case information cannot be read."
+            ) from error
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def set_header(self, header: CaseHeader) -> None:
+        before = self.header.model_dump(mode="json")
+        after = header.model_dump(mode="json")
+        if before == after:
+            return
+        with self.transaction("save the case details to"):
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'header'",
+                              (json.dumps(after),))
+            self._log("header", "header", before, after)
+        self.header = header
+
+    def set_settings(self, settings: CaseSettings) -> None:
+        before = self.settings.model_dump(mode="json")
+        after = settings.model_dump(mode="json")
+        with self.transaction("save the settings to"):
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'settings'",
+                              (json.dumps(after),))
+            self._log("settings", "case", before, after)
+        self.settings = settings
+
+    # --- transactions and the activity log -----------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, doing: str = "save to") -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise CaseFileError(f"{self.path.name} is open read-only; nothing was changed.")
+        with _transaction(self.conn, self.path, doing):
+            yield self.conn
+        self.last_saved = _now()
+
+    def _log(self, action: str, entity: str, before: dict | None, after: dict | None,
+             at: datetime | None = None) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO activity (at, actor, action, entity, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            ((at or _now()).isoformat(), self.actor, action, entity,
+             None if before is None else json.dumps(before, ensure_ascii=False),
+             None if after is None else json.dumps(after, ensure_ascii=False)),
+        )
+        return cursor.lastrowid or 0
+
+
+def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection in WAL mode. A read-only one still opens the file for
+    writing at the SQLite level (then refuses writes with query_only), because
+    only such a connection removes the -wal and -shm files when it closes; on
+    a read-only disk it falls back to SQLite's immutable mode."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        else:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.OperationalError:
+        conn.close()
+        if not readonly:
+            raise
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+def _verify_tables(conn: sqlite3.Connection, path: Path) -> None:
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not {"meta", "items", "activity", "counters"} <= names:
+        raise CaseFileError(f"{path} is damaged: parts of the case are missing.")
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a damaged file before anything is written to it."""
+    result = conn.execute("PRAGMA quick_check(1)").fetchone()
+    if result is None or result[0] != "ok":
+        raise CaseFileError(f"{path} is damaged, so it was not opened and nothing in it "
+                            "changed; 'case-workbook check' tells more.")
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection, path: Path, doing: str) -> Iterator[None]:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise case_error(error, path, doing) from None
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException as error:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            raise case_error(error, path, doing) from None
+        raise
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the case, as it is, before a migration changes it."""
+    stamp = _now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{path.suffix}")
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        dest = sqlite3.connect(target)
+        with contextlib.closing(dest):
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    return target

@@ -1,0 +1,101 @@
+"""Look at a file's first bytes before SQLite touches it.
+
+A foreign, newer, truncated or damaged file must be refused without a single
+byte changing, so the decision is made from the raw SQLite header (see
+sqlite.org/fileformat.html) with the file opened read-only by plain Python.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+import zipfile
+from pathlib import Path
+
+from case_workbook.store.errors import CaseFileError
+from case_workbook.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+
+
+def check_case_header(path: Path) -> int:
+    """Return the file's schema version, or raise CaseFileError with one
+    sentence saying why this is not a case file we can open."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise CaseFileError(f"There is no file at {path}.") from None
+    except OSError as error:
+        raise CaseFileError(f"Could not look at {path}: {error.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise CaseFileError(f"{path} is a folder, not a case file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise CaseFileError(f"{path} is not a regular file, so it cannot be a case file.")
+    if info.st_size == 0:
+        raise CaseFileError(f"{path} is empty, so it is not a case file.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(HEADER_SIZE)
+    except OSError as error:
+        raise CaseFileError(f"Could not read {path}: {error.strerror}.") from None
+
+    if not header.startswith(SQLITE_MAGIC):
+        if header.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
+            raise CaseFileError(
+                f"{path} is a zip archive (perhaps a workbook), not a case file; "
+                "to start a case from a workbook use 'case-workbook import'."
+            )
+        raise CaseFileError(f"{path} is not a case-workbook case file.")
+    if len(header) < HEADER_SIZE:
+        raise CaseFileError(f"{path} is damaged: it is shorter than a database header.")
+
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise CaseFileError(f"{path} is damaged: its header is not valid.")
+    (change_counter, page_count) = struct.unpack(">II", header[24:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    (user_version,) = struct.unpack(">I", header[60:64])
+    (application_id,) = struct.unpack(">I", header[68:72])
+
+    if application_id != APPLICATION_ID:
+        raise CaseFileError(
+            f"{path} is an SQLite database but not a case-workbook case file."
+        )
+    if user_version > SCHEMA_VERSION:
+        raise CaseFileError(
+            f"{path} was written by a newer version of case-workbook "
+            f"(file format {user_version}, this version reads up to {SCHEMA_VERSION}); "
+            "update case-workbook to open it."
+        )
+    if user_version == 0:
+        raise CaseFileError(f"{path} is damaged: it holds no case-workbook data.")
+    size = info.st_size
+    # The page count in the header is trustworthy only when written by the same
+    # change as the counter (SQLite's own rule).
+    if size % page_size or (valid_for == change_counter and size < page_count * page_size):
+        raise CaseFileError(
+            f"{path} is damaged: it is shorter than its own header says (truncated)."
+        )
+    if _has_hot_journal(path):
+        # A rollback journal left by a crash would be replayed into the file on
+        # open; ours are WAL files, so such a journal means someone else's edit.
+        raise CaseFileError(
+            f"{path} has a leftover journal from another program; "
+            "it was not opened so nothing changes."
+        )
+    return user_version
+
+
+def _has_hot_journal(path: Path) -> bool:
+    journal = Path(f"{path}-journal")
+    try:
+        return journal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def is_owner_only(path: Path) -> bool:
+    return stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0

@@ -1,0 +1,288 @@
+"""Adding, changing, deleting and undoing items in an open case.
+
+Each public method is one user action: one transaction, one activity-log line.
+Deletes are soft (the row stays, marked deleted) so that undo can bring an item
+back exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from case_workbook.model.activity import ActivityEntry
+from case_workbook.model.items import (
+    ID_PREFIX,
+    AnyItem,
+    Exhibit,
+    ItemBase,
+    Kind,
+    Storage,
+)
+from case_workbook.store.errors import ItemError
+from case_workbook.store.index import ITEM_ADAPTER, reindex_item
+
+if TYPE_CHECKING:
+    from case_workbook.model.case import CaseSettings
+    from case_workbook.model.framework import Framework
+
+UNDOABLE = ("create", "edit", "delete", "restore", "header")
+
+
+class ItemsMixin:
+    conn: sqlite3.Connection
+    framework: Framework
+    settings: CaseSettings
+
+    # --- reading ---------------------------------------------------------------
+
+    def get(self, item_id: str, *, include_deleted: bool = False) -> AnyItem:
+        row = self.conn.execute("SELECT data, deleted FROM items WHERE id = ?",
+                                (item_id,)).fetchone()
+        if row is None or (row[1] and not include_deleted):
+            raise ItemError(f"There is no item {item_id} in this case.")
+        return ITEM_ADAPTER.validate_json(row[0])
+
+    def exists(self, item_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM items WHERE id = ? AND deleted = 0",
+                                (item_id,)).fetchone()
+        return row is not None
+
+    def items(self, kind: Kind | None = None) -> list[AnyItem]:
+        """Every live item (of one kind, if given), in id order within each kind."""
+        sql = "SELECT data FROM items WHERE deleted = 0"
+        params: tuple = ()
+        if kind is not None:
+            sql += " AND kind = ?"
+            params = (kind.value,)
+        sql += " ORDER BY kind, seq"
+        return [ITEM_ADAPTER.validate_json(row[0]) for row in self.conn.execute(sql, params)]
+
+    def counts(self) -> dict[Kind, int]:
+        rows = self.conn.execute(
+            "SELECT kind, count(*) FROM items WHERE deleted = 0 GROUP BY kind").fetchall()
+        found = dict(rows)
+        return {kind: found.get(kind.value, 0) for kind in Kind}
+
+    def theme_counts(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT t.theme_id, count(*) FROM item_themes t JOIN items i ON i.id = t.item_id"
+            " WHERE i.deleted = 0 GROUP BY t.theme_id").fetchall()
+        found = dict(rows)
+        return {theme.id: found.get(theme.id, 0) for theme in self.framework.themes}
+
+    def referrers(self, target_id: str) -> list[str]:
+        """Ids of live items that link to `target_id`."""
+        rows = self.conn.execute(
+            "SELECT r.item_id FROM item_refs r JOIN items i ON i.id = r.item_id"
+            " WHERE r.target_id = ? AND i.deleted = 0 ORDER BY i.kind, i.seq", (target_id,))
+        return [row[0] for row in rows]
+
+    def counters(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT prefix, last FROM counters").fetchall())
+
+    def activity(self, entity: str | None = None) -> list[ActivityEntry]:
+        sql = "SELECT id, at, actor, action, entity, before, after, undone FROM activity"
+        params: tuple = ()
+        if entity is not None:
+            sql, params = sql + " WHERE entity = ?", (entity,)
+        return [
+            ActivityEntry(id=r[0], at=r[1], actor=r[2], action=r[3], entity=r[4],
+                          before=json.loads(r[5]) if r[5] else None,
+                          after=json.loads(r[6]) if r[6] else None, undone=bool(r[7]))
+            for r in self.conn.execute(sql + " ORDER BY id", params)
+        ]
+
+    # --- writing ---------------------------------------------------------------
+
+    def add(self, item: AnyItem) -> AnyItem:
+        """Store a new item; it gets the next id of its kind and is returned."""
+        with self.transaction(f"add the {item.kind.value} to"):
+            return self._insert(item)
+
+    def update(self, item: AnyItem) -> AnyItem:
+        """Replace an existing item with `item` (same id); returns what was stored."""
+        with self.transaction(f"save {item.id} to"):
+            before = self.get(item.id)
+            if before.kind != item.kind:
+                raise ItemError(f"{item.id} is a {before.kind.value}; its kind cannot change.")
+            stored = item.model_copy(update={"created": before.created,
+                                             "edited": datetime.now(UTC)})
+            stored = type(item).model_validate(stored.model_dump())
+            self._check_references(stored)
+            if isinstance(stored, Exhibit) and stored.file != before.file:
+                raise ItemError(f"The file of {item.id} cannot be replaced; add a new exhibit.")
+            old, new = _dump(before), _dump(stored)
+            if _without_times(old) == _without_times(new):
+                return before
+            self._write(stored)
+            self._log("edit", stored.id, old, new)
+        return stored
+
+    def delete(self, item_id: str) -> None:
+        with self.transaction(f"delete {item_id} from"):
+            item = self.get(item_id)
+            users = self.referrers(item_id)
+            if users:
+                shown = ", ".join(users[:5]) + (" and others" if len(users) > 5 else "")
+                raise ItemError(f"{item_id} is linked from {shown}; remove those links first.")
+            self.conn.execute("UPDATE items SET deleted = 1 WHERE id = ?", (item_id,))
+            self._log("delete", item_id, _dump(item), None)
+
+    def restore(self, item_id: str) -> AnyItem:
+        with self.transaction(f"restore {item_id} in"):
+            item = self.get(item_id, include_deleted=True)
+            self._check_references(item)
+            self.conn.execute("UPDATE items SET deleted = 0 WHERE id = ?", (item_id,))
+            self._log("restore", item_id, None, _dump(item))
+        return item
+
+    def undo(self) -> str | None:
+        """Reverse the most recent change not yet undone. Returns a sentence
+        saying what was undone, or None when there is nothing to undo."""
+        marks = ", ".join("?" * len(UNDOABLE))
+        with self.transaction("undo in"):
+            row = self.conn.execute(
+                f"SELECT id, action, entity, before, after FROM activity"
+                f" WHERE undone = 0 AND action IN ({marks}) ORDER BY id DESC LIMIT 1",
+                UNDOABLE).fetchone()
+            if row is None:
+                return None
+            entry_id, action, entity, before, after = row
+            before = json.loads(before) if before else None
+            message = self._reverse(action, entity, before)
+            self.conn.execute("UPDATE activity SET undone = 1 WHERE id = ?", (entry_id,))
+            self._log("undo", entity, json.loads(after) if after else None, before)
+        return message
+
+    def _reverse(self, action: str, entity: str, before: dict | None) -> str:
+        if action == "header":
+            from case_workbook.model.case import CaseHeader
+
+            header = CaseHeader.model_validate(before)
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'header'",
+                              (json.dumps(before),))
+            self.header = header
+            return "Undid the change to the case details."
+        if action == "create":
+            if self.referrers(entity):
+                raise ItemError(f"{entity} is now linked from other items, so adding it "
+                                "cannot be undone; remove those links first.")
+            self.conn.execute("UPDATE items SET deleted = 1 WHERE id = ?", (entity,))
+            return f"Undid adding {entity}."
+        if action == "delete":
+            self.conn.execute("UPDATE items SET deleted = 0 WHERE id = ?", (entity,))
+            return f"Brought back {entity}."
+        if action == "restore":
+            self.conn.execute("UPDATE items SET deleted = 1 WHERE id = ?", (entity,))
+            return f"Undid bringing back {entity}."
+        item = ITEM_ADAPTER.validate_python(before)
+        self._write(item)
+        return f"Undid the edit of {entity}."
+
+    # --- internals -----------------------------------------------------------
+
+    def _insert(self, item: AnyItem, *, keep_id: bool = False, check: bool = True,
+                at: datetime | None = None) -> AnyItem:
+        now = at or datetime.now(UTC)
+        if keep_id:
+            prefix, seq = split_id(item.id)
+            self._bump_counter(prefix, seq)
+            stored = item
+        else:
+            prefix = self.id_prefix(item.kind)
+            seq = self._next_seq(prefix)
+            width = 4 if item.kind == Kind.EXHIBIT else 3
+            stored = item.model_copy(update={"id": f"{prefix}-{seq:0{width}d}",
+                                             "created": now, "edited": now})
+        stored = type(item).model_validate(stored.model_dump())
+        if check:
+            self._check_references(stored)
+        try:
+            self.conn.execute("INSERT INTO items (id, kind, seq, data) VALUES (?, ?, ?, ?)",
+                              (stored.id, stored.kind.value, seq, stored.model_dump_json()))
+        except sqlite3.IntegrityError:
+            raise ItemError(f"The id {stored.id} is already used in this case.") from None
+        reindex_item(self.conn, stored)
+        if not keep_id:
+            self._log("create", stored.id, None, _dump(stored))
+        return stored
+
+    def _write(self, item: ItemBase) -> None:
+        self.conn.execute("UPDATE items SET data = ? WHERE id = ?",
+                          (item.model_dump_json(), item.id))
+        reindex_item(self.conn, item)
+
+    def id_prefix(self, kind: Kind) -> str:
+        return self.settings.exhibit_prefix if kind == Kind.EXHIBIT else ID_PREFIX[kind]
+
+    def _next_seq(self, prefix: str) -> int:
+        row = self.conn.execute(
+            "INSERT INTO counters (prefix, last) VALUES (?, 1)"
+            " ON CONFLICT (prefix) DO UPDATE SET last = last + 1 RETURNING last",
+            (prefix,)).fetchone()
+        return row[0]
+
+    def _bump_counter(self, prefix: str, seq: int) -> None:
+        self.conn.execute(
+            "INSERT INTO counters (prefix, last) VALUES (?, ?)"
+            " ON CONFLICT (prefix) DO UPDATE SET last = max(last, excluded.last)",
+            (prefix, seq))
+
+    def set_counters(self, counters: dict[str, int]) -> None:
+        """Raise counters so that ids used before (even of items since removed)
+        are never handed out again."""
+        for prefix, last in counters.items():
+            self._bump_counter(prefix, last)
+
+    def _check_references(self, item: ItemBase) -> None:
+        for link in item.themes:
+            if self.framework.theme(link.theme_id) is None:
+                raise ItemError(f"{item.id or 'The item'} is linked to the theme "
+                                f"'{link.theme_id}', which this case's framework does not have.")
+        if len({link.theme_id for link in item.themes}) != len(item.themes):
+            raise ItemError(f"{item.id or 'The item'} is linked to the same theme twice.")
+        self._expect(item, item.person_refs(), Kind.PERSON)
+        self._expect(item, item.exhibits, Kind.EXHIBIT)
+        self._expect(item, item.related, None)
+        if isinstance(item, Exhibit) and item.file and item.file.storage == Storage.COPY:
+            row = self.conn.execute("SELECT 1 FROM exhibit_blobs WHERE sha256 = ?",
+                                    (item.file.sha256,)).fetchone()
+            if row is None:
+                raise ItemError(f"The file of {item.id or 'the exhibit'} is not in this case.")
+
+    def _expect(self, item: ItemBase, ids: Iterable[str], kind: Kind | None) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        marks = ", ".join("?" * len(ids))
+        found = dict(self.conn.execute(
+            f"SELECT id, kind FROM items WHERE deleted = 0 AND id IN ({marks})", ids))
+        for ref in ids:
+            if ref == item.id:
+                raise ItemError(f"{item.id} cannot be linked to itself.")
+            if ref not in found:
+                raise ItemError(f"{item.id or 'The item'} refers to {ref}, "
+                                "which is not in this case.")
+            if kind is not None and found[ref] != kind.value:
+                raise ItemError(f"{item.id or 'The item'} names {ref} where a "
+                                f"{kind.value} is expected.")
+
+
+def split_id(item_id: str) -> tuple[str, int]:
+    prefix, _, number = item_id.rpartition("-")
+    if not prefix or not number.isdigit():
+        raise ItemError(f"'{item_id}' is not a valid item id.")
+    return prefix, int(number)
+
+
+def _dump(item: ItemBase) -> dict[str, Any]:
+    return item.model_dump(mode="json")
+
+
+def _without_times(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("created", "edited")}
+

@@ -1,0 +1,32 @@
+"""The README's two set-up commands stay true, and .ci/run runs the second."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = text[: text.index("## What it is")]
+    return re.findall(r"```sh\n(.+?)\n```", head)
+
+
+def test_readme_opens_with_the_demo_and_the_test_command():
+    demo, tests = _commands()
+    assert demo.endswith("case-workbook demo") and "pip install" in demo
+    assert "pytest" in tests and "[test]" in tests
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    _, tests = _commands()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert tests in ci.splitlines()
+
+
+def test_readme_names_every_subcommand():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ["new", "frameworks", "demo", "check", "export", "import", "schema"]:
+        assert f"`case-workbook {command}" in text
