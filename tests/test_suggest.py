@@ -265,3 +265,17 @@ def test_any_words_and_text_never_raise(words, text):
     framework = one_theme(Cue(words=words))
     found = suggest_themes("event", {"details": text}, framework)
     assert ids(found) in ([], ["only"])
+
+
+def test_suggestions_for_an_item_use_its_fields_and_skip_linked_themes():
+    from case_workbook.model.framework import load_builtin
+    from case_workbook.model.items import Delivery, ThemeLink, Threat
+    from case_workbook.model.suggest import suggestions_for
+
+    federal = load_builtin("federal")
+    threat = Threat(summary="He said he would shoot me", delivery=Delivery.IN_PERSON)
+    found = {s.theme_id: s for s in suggestions_for(threat, federal)}
+    assert "nature_of_threat" in found and "immediacy" in found
+    assert any("shoot" in reason for reason in found["nature_of_threat"].reasons)
+    linked = threat.model_copy(update={"themes": [ThemeLink(theme_id="immediacy")]})
+    assert "immediacy" not in {s.theme_id for s in suggestions_for(linked, federal)}

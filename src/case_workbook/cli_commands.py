@@ -131,7 +131,7 @@ class Check(Command):
 
 class Export(Command):
     name = "export"
-    help = "Export a case for counsel (JSON now; the workbook is on its way)."
+    help = "Export a whole case to a file (the JSON interchange format)."
 
     @staticmethod
     def arguments(parser):

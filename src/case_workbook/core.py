@@ -94,13 +94,13 @@ def case_overview(case_path: Path, width: int = 100) -> list[str]:
     """A plain-text view of a case: header, counts, and the chronology with
     the interval from each key moment."""
     from case_workbook.model.chronology import KEY_MOMENT_MARK, chronology, key_moments
-    from case_workbook.model.items import KIND_LABELS, Event
+    from case_workbook.model.items import KIND_LABELS, Event, count_text
 
     with CaseFile.open(case_path, readonly=True) as case:
         items = case.items()
         header, framework, counts = case.header, case.framework, case.counts()
     lines = [header.title, f"Framework: {framework.name}",
-             "Holds: " + ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in counts.items()),
+             "Holds: " + ", ".join(count_text(k, n) for k, n in counts.items()),
              "", "Chronology (earliest first):"]
     moments = key_moments(items)
     for row in chronology(items):

@@ -37,6 +37,22 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.EXHIBIT: "Exhibit",
 }
 
+KIND_PLURALS: dict[Kind, str] = {
+    Kind.THREAT: "threats",
+    Kind.WITNESS: "witnesses",
+    Kind.COMMUNICATION: "communications",
+    Kind.ACTION: "post-event actions",
+    Kind.EVENT: "events",
+    Kind.PERSON: "people",
+    Kind.EXHIBIT: "exhibits",
+}
+
+
+def count_text(kind: Kind, count: int) -> str:
+    """'1 threat', '3 threats', '0 people': a plain count, nothing more."""
+    return f"{count} {KIND_LABELS[kind].lower() if count == 1 else KIND_PLURALS[kind]}"
+
+
 # Id prefixes per kind; the exhibit prefix is configurable per case.
 ID_PREFIX: dict[Kind, str] = {
     Kind.THREAT: "T",

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 from case_workbook.model.framework import Cue, Framework
+from case_workbook.model.items import ItemBase, text_fields
 
 _VALUE_LIMIT = 80  # a field value quoted in a reason is cut to this many characters
 
@@ -188,3 +189,8 @@ def _join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def suggestions_for(item: ItemBase, framework: Framework) -> list[Suggestion]:
+    """Themes the framework's cues point to for this item, not yet linked."""
+    return suggest_themes(item.kind.value, text_fields(item), framework, item.theme_ids())

@@ -108,7 +108,10 @@ class CaseFile(ItemsMixin):
 
     @classmethod
     def open(cls, path: Path | str, *, actor: str | None = None,
-             readonly: bool = False) -> CaseFile:
+             readonly: bool = False, verify: bool = True) -> CaseFile:
+        """Open a case for editing (one editor at a time), or read-only.
+        `verify` runs SQLite's quick check first, so a damaged file is refused
+        before anything reads or writes it; `check` turns it off to report."""
         path = Path(path)
         version = check_case_header(path)
         lock = None
@@ -119,7 +122,7 @@ class CaseFile(ItemsMixin):
             conn = _connect(path, readonly=readonly)
             try:
                 _verify_tables(conn, path)
-                if not readonly:
+                if verify:
                     _quick_check(conn, path)
                 backup = None
                 if version < SCHEMA_VERSION and not readonly:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from case_workbook.model.items import KIND_LABELS, Kind
+from case_workbook.model.items import Kind, count_text
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.exhibits import ExhibitCheck, verify_exhibits
 from case_workbook.store.schema import SCHEMA_VERSION
@@ -33,7 +33,7 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         total = sum(self.counts.values())
-        parts = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in self.counts.items() if n)
+        parts = ", ".join(count_text(k, n) for k, n in self.counts.items() if n)
         version = "current" if self.schema_version == SCHEMA_VERSION else \
             "older; it is upgraded, after a backup copy, when the case is next opened"
         out = [
@@ -58,7 +58,7 @@ def check_case(path: Path | str) -> CheckReport:
     """Raises CaseFileError when the file cannot be opened at all."""
     path = Path(path)
     report = CheckReport(path)
-    with CaseFile.open(path, readonly=True) as case:
+    with CaseFile.open(path, readonly=True, verify=False) as case:
         report.schema_version = case.schema_version
         try:
             rows = [r[0] for r in case.conn.execute("PRAGMA integrity_check(20)")]

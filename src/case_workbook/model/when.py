@@ -1,0 +1,526 @@
+"""When something happened, recorded only as precisely as the person knows it.
+
+A `When` has a precision (exact, day, month, approximate, before, after, range,
+unknown), naive local wall-clock times in an IANA zone `tz`, and the text the
+person typed. `parse_when` (in `when_parse`) reads what people type;
+`interval` does the plain arithmetic between two whens.
+
+Local times
+    `start`/`end` are naive wall-clock times in `tz`. They are turned into
+    instants with zoneinfo, so a day on which the clocks change has 23 or 25
+    hours. A wall time that happened twice (clocks went back) is read as its
+    first occurrence (fold=0) unless the datetime object itself carries
+    fold=1; JSON does not keep fold. A wall time that never happened (clocks
+    went forward) is read with the offset in force before the change.
+    `parse_when` refuses both kinds of time, so typed whens never rely on this.
+
+Sorting rule (`When.sort_key`)
+    Dated whens come first, in order of their earliest possible instant; a
+    "before" when, which has no earliest instant, sorts at its bound. Ties are
+    broken by the latest possible instant (the narrower when first, a when
+    with no upper bound, "after", last), then by precision in the order exact,
+    day, month, approximate, before, after, range. Unknown whens come after all
+    dated ones. Callers append the item id as the final tie-breaker.
+
+Interval wording (`Interval.describe`)
+    A single known difference is rounded to the nearest unit: whole minutes
+    under 1 h, whole hours under 48 h, days and hours from 48 h. A span
+    ("between X and Y") takes its unit from its larger end and rounds each end
+    outward (the lower down, the upper up), so the words never claim a
+    narrower span than the arithmetic gives. Open ends read "at least" /
+    "no earlier than" / "no later than". Only arithmetic, never judgment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+
+UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Far enough for any real case, near enough that no arithmetic can overflow.
+MIN_YEAR = 1800
+MAX_YEAR = 2199
+DEFAULT_TOLERANCE_MINUTES = 60
+MAX_TOLERANCE_MINUTES = 366 * 24 * 60
+
+# English names written out: strftime would follow the machine's locale.
+WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_LONG = ("January", "February", "March", "April", "May", "June", "July",
+              "August", "September", "October", "November", "December")
+
+
+class WhenError(ValueError):
+    """A when that cannot be read or does not hold together.
+
+    str() is one plain sentence for the person, saying what to type instead.
+    """
+
+
+class Precision(StrEnum):
+    EXACT = "exact"
+    DAY = "day"
+    MONTH = "month"
+    APPROXIMATE = "approximate"
+    BEFORE = "before"
+    AFTER = "after"
+    RANGE = "range"
+    UNKNOWN = "unknown"
+
+
+_PRECISION_RANK = {p: i for i, p in enumerate(Precision)}
+
+# Only plain zone-name characters: keeps paths like "../x" away from zoneinfo.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
+_ETC_GMT = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+
+
+@lru_cache(maxsize=512)
+def get_zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or WhenError."""
+    if not isinstance(name, str) or not _ZONE_NAME.fullmatch(name):
+        raise WhenError(f"{str(name)[:40]!r} is not a time zone name; use one such as 'Europe/Berlin' or 'UTC'.")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise WhenError(f"The time zone '{name}' is not known here; use a name such as 'Europe/Berlin' or 'UTC'.") from None
+
+
+def zone_label(tz: str) -> str:
+    """The zone as shown to people: Etc/GMT-1 (whose sign is inverted) reads UTC+01:00."""
+    m = _ETC_GMT.fullmatch(tz)
+    if m:
+        hours = int(m.group(2))
+        if hours == 0:
+            return "UTC"
+        sign = "-" if m.group(1) == "+" else "+"
+        return f"UTC{sign}{hours:02d}:00"
+    if tz in ("Etc/UTC", "Etc/GMT", "Etc/Zulu", "Etc/Universal", "Zulu", "Universal"):
+        return "UTC"
+    return tz
+
+
+def to_instant(local: datetime, tz: str) -> datetime:
+    """A naive wall-clock time in `tz` as an aware UTC instant (fold as documented above)."""
+    return local.replace(tzinfo=get_zone(tz)).astimezone(UTC)
+
+
+def _micros(instant: datetime) -> int:
+    # Integer microseconds: floats lose microseconds for far-off years.
+    return (instant - _EPOCH) // timedelta(microseconds=1)
+
+
+def _next_month(d: datetime) -> datetime:
+    return d.replace(year=d.year + (d.month == 12), month=d.month % 12 + 1, day=1)
+
+
+# --- text helpers -------------------------------------------------------------
+
+def fmt_day(d: date) -> str:
+    """'Sat 14 Mar 2026'."""
+    return f"{WEEKDAY_SHORT[d.weekday()]} {d.day} {MONTH_SHORT[d.month - 1]} {d.year}"
+
+
+def _fmt_day_plain(d: date) -> str:
+    return f"{d.day} {MONTH_SHORT[d.month - 1]} {d.year}"
+
+
+def fmt_time(t: datetime | time) -> str:
+    """'21:30', or '21:30:05' / '21:30:05.250000' when seconds were recorded."""
+    text = f"{t.hour:02d}:{t.minute:02d}"
+    if t.second or t.microsecond:
+        text += f":{t.second:02d}"
+    if t.microsecond:
+        text += f".{t.microsecond:06d}"
+    return text
+
+
+def fmt_minutes(minutes: int) -> str:
+    """A give-or-take: '30 min', '1 h', '1 h 30 min', '1 day', '2 days 3 h'."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} day" + ("s" if days != 1 else ""))
+    if hours:
+        parts.append(f"{hours} h")
+    if mins or not parts:
+        parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
+# --- the model ----------------------------------------------------------------
+
+class When(BaseModel):
+    """What the person knows about when something happened; see the module docstring."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    precision: Precision
+    start: datetime | None = None
+    end: datetime | None = None
+    tolerance_minutes: int | None = None
+    tz: str = "UTC"
+    source_text: str = ""
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        get_zone(value)
+        return value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _naive_in_range(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if value is None:
+            return value
+        if value.tzinfo is not None:
+            raise ValueError("Times are stored as local clock times without a zone; the zone goes in tz.")
+        # A range that runs to the end of 31 Dec MAX_YEAR ends at 00:00 on 1 Jan of the next year.
+        too_late = value >= datetime(MAX_YEAR + 1, 1, 1) and not (
+            info.field_name == "end" and value == datetime(MAX_YEAR + 1, 1, 1))
+        if value.year < MIN_YEAR or too_late:
+            raise ValueError(f"The year {value.year} is outside {MIN_YEAR}-{MAX_YEAR}; check the year.")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> When:
+        p, start, end, tol = self.precision, self.start, self.end, self.tolerance_minutes
+        if p is Precision.UNKNOWN:
+            if start is not None or end is not None or tol is not None:
+                raise ValueError("An unknown when has no date, end or give-or-take.")
+            return self
+        if start is None:
+            raise ValueError(f"A when of precision '{p}' needs a start date.")
+        if p is Precision.RANGE:
+            if end is None:
+                raise ValueError("A range needs an end as well as a start.")
+            if end < start:
+                raise ValueError("A range cannot end before it starts.")
+        elif end is not None:
+            raise ValueError("Only a range has an end.")
+        if p is Precision.APPROXIMATE:
+            if tol is None or not 0 < tol <= MAX_TOLERANCE_MINUTES:
+                raise ValueError(
+                    f"An approximate when needs a give-or-take between 1 and {MAX_TOLERANCE_MINUTES} minutes.")
+        elif tol is not None:
+            raise ValueError("Only an approximate when has a give-or-take.")
+        if p in (Precision.DAY, Precision.MONTH) and start.time() != time(0):
+            raise ValueError("A day-only or month-only when starts at 00:00.")
+        if p is Precision.MONTH and start.day != 1:
+            raise ValueError("A month-only when starts on the first day of the month.")
+        return self
+
+    # --- constructors ---------------------------------------------------------
+
+    @classmethod
+    def unknown(cls, tz: str = "UTC", source_text: str = "") -> When:
+        return cls(precision=Precision.UNKNOWN, tz=tz, source_text=source_text)
+
+    @staticmethod
+    def _local(dt: datetime, tz: str) -> datetime:
+        # An aware datetime is moved to the zone's wall clock; a naive one is taken as-is.
+        if dt.tzinfo is None:
+            return dt
+        return dt.astimezone(get_zone(tz)).replace(tzinfo=None)
+
+    @classmethod
+    def exact(cls, dt: datetime, tz: str = "UTC", source_text: str = "") -> When:
+        return cls(precision=Precision.EXACT, start=cls._local(dt, tz), tz=tz, source_text=source_text)
+
+    @classmethod
+    def day(cls, d: date, tz: str = "UTC", source_text: str = "") -> When:
+        start = datetime(d.year, d.month, d.day)
+        return cls(precision=Precision.DAY, start=start, tz=tz, source_text=source_text)
+
+    @classmethod
+    def month(cls, year: int, month: int, tz: str = "UTC", source_text: str = "") -> When:
+        return cls(precision=Precision.MONTH, start=datetime(year, month, 1), tz=tz, source_text=source_text)
+
+    @classmethod
+    def approximate(cls, centre: datetime, tolerance_minutes: int = DEFAULT_TOLERANCE_MINUTES,
+                    tz: str = "UTC", source_text: str = "") -> When:
+        return cls(precision=Precision.APPROXIMATE, start=cls._local(centre, tz),
+                   tolerance_minutes=tolerance_minutes, tz=tz, source_text=source_text)
+
+    @classmethod
+    def before(cls, bound: datetime, tz: str = "UTC", source_text: str = "") -> When:
+        return cls(precision=Precision.BEFORE, start=cls._local(bound, tz), tz=tz, source_text=source_text)
+
+    @classmethod
+    def after(cls, bound: datetime, tz: str = "UTC", source_text: str = "") -> When:
+        return cls(precision=Precision.AFTER, start=cls._local(bound, tz), tz=tz, source_text=source_text)
+
+    @classmethod
+    def between(cls, start: datetime, end: datetime, tz: str = "UTC", source_text: str = "") -> When:
+        return cls(precision=Precision.RANGE, start=cls._local(start, tz), end=cls._local(end, tz),
+                   tz=tz, source_text=source_text)
+
+    # --- instants -------------------------------------------------------------
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """(earliest, latest) possible instants, aware UTC; None where unbounded."""
+        p, s = self.precision, self.start
+        if p is Precision.UNKNOWN or s is None:
+            return None, None
+        if p is Precision.EXACT:
+            moment = to_instant(s, self.tz)
+            return moment, moment
+        if p is Precision.DAY:
+            return to_instant(s, self.tz), to_instant(s + timedelta(days=1), self.tz)
+        if p is Precision.MONTH:
+            return to_instant(s, self.tz), to_instant(_next_month(s), self.tz)
+        if p is Precision.APPROXIMATE:
+            centre = to_instant(s, self.tz)
+            spread = timedelta(minutes=self.tolerance_minutes or 0)
+            return centre - spread, centre + spread
+        if p is Precision.BEFORE:
+            return None, to_instant(s, self.tz)
+        if p is Precision.AFTER:
+            return to_instant(s, self.tz), None
+        assert self.end is not None  # RANGE, guaranteed by the validator
+        return to_instant(s, self.tz), to_instant(self.end, self.tz)
+
+    def earliest(self) -> datetime | None:
+        return self.bounds()[0]
+
+    def latest(self) -> datetime | None:
+        return self.bounds()[1]
+
+    def is_dated(self) -> bool:
+        return self.precision is not Precision.UNKNOWN
+
+    def sort_key(self) -> tuple[int, int, int, int, int]:
+        """Key for the sorting rule in the module docstring (all ints, always comparable)."""
+        rank = _PRECISION_RANK[self.precision]
+        low, high = self.bounds()
+        if low is None and high is None:
+            return (1, 0, 0, 0, rank)
+        first = low if low is not None else high
+        assert first is not None
+        if high is None:
+            return (0, _micros(first), 1, 0, rank)
+        return (0, _micros(first), 0, _micros(high), rank)
+
+    def anchor_local(self) -> datetime | None:
+        """The naive local time for a spreadsheet date cell (the centre when approximate)."""
+        return self.start
+
+    # --- words ----------------------------------------------------------------
+
+    def _whole_days(self) -> bool:
+        s, e = self.start, self.end
+        return (s is not None and e is not None and e > s
+                and s.time() == time(0) and e.time() == time(0))
+
+    def describe(self) -> str:
+        """The full reading shown back to the person before saving."""
+        p, s = self.precision, self.start
+        if p is Precision.UNKNOWN or s is None:
+            return "unknown"
+        zone = zone_label(self.tz)
+        if p is Precision.EXACT:
+            return f"{fmt_day(s)}, {fmt_time(s)}, {zone}"
+        if p is Precision.DAY:
+            return f"{fmt_day(s)} (day only), {zone}"
+        if p is Precision.MONTH:
+            return f"{MONTH_LONG[s.month - 1]} {s.year} (month only), {zone}"
+        if p is Precision.APPROXIMATE:
+            return f"{fmt_day(s)}, about {fmt_time(s)} ± {fmt_minutes(self.tolerance_minutes or 0)}, {zone}"
+        if p in (Precision.BEFORE, Precision.AFTER):
+            return f"{p.value} {fmt_day(s)}, {fmt_time(s)}, {zone}"
+        e = self.end
+        assert e is not None
+        if self._whole_days():
+            last = (e - timedelta(days=1)).date()
+            if last == s.date():
+                return f"{fmt_day(s)} (whole day), {zone}"
+            return f"from {fmt_day(s)} to {fmt_day(last)} (whole days), {zone}"
+        if s.date() == e.date():
+            return f"{fmt_day(s)}, from {fmt_time(s)} to {fmt_time(e)}, {zone}"
+        return f"from {fmt_day(s)}, {fmt_time(s)} to {fmt_day(e)}, {fmt_time(e)}, {zone}"
+
+    def precision_text(self) -> str:
+        """Short text for the column beside a spreadsheet date-time cell (no zone)."""
+        p, s = self.precision, self.start
+        if p is Precision.UNKNOWN or s is None:
+            return "unknown"
+        if p is Precision.EXACT:
+            return "exact"
+        if p is Precision.DAY:
+            return "day only"
+        if p is Precision.MONTH:
+            return "month only"
+        if p is Precision.APPROXIMATE:
+            return f"about {fmt_time(s)} ± {fmt_minutes(self.tolerance_minutes or 0)}"
+        if p in (Precision.BEFORE, Precision.AFTER):
+            return f"{p.value} {_fmt_day_plain(s)} {fmt_time(s)}"
+        e = self.end
+        assert e is not None
+        if self._whole_days():
+            last = (e - timedelta(days=1)).date()
+            return f"whole days {_fmt_day_plain(s)} to {_fmt_day_plain(last)}"
+        if s.date() == e.date():
+            return f"from {fmt_time(s)} to {fmt_time(e)}"
+        return f"from {_fmt_day_plain(s)} {fmt_time(s)} to {_fmt_day_plain(e)} {fmt_time(e)}"
+
+    def canonical_text(self) -> str:
+        """Text that `parse_when` reads back to this same when (e.g. to pre-fill an edit form)."""
+        p, s = self.precision, self.start
+        if p is Precision.UNKNOWN or s is None:
+            return "unknown"
+        zone = self.tz
+
+        def stamp(d: datetime) -> str:
+            return f"{d.date().isoformat()} {fmt_time(d)}"
+
+        if p is Precision.EXACT:
+            body = stamp(s)
+        elif p is Precision.DAY:
+            body = s.date().isoformat()
+        elif p is Precision.MONTH:
+            body = f"{s.year:04d}-{s.month:02d}"
+        elif p is Precision.APPROXIMATE:
+            body = f"about {stamp(s)} ± {self.tolerance_minutes} min"
+        elif p in (Precision.BEFORE, Precision.AFTER):
+            body = f"{p.value} {stamp(s)}"
+        else:
+            e = self.end
+            assert e is not None
+            if self._whole_days():
+                body = f"from {s.date().isoformat()} to {(e - timedelta(days=1)).date().isoformat()}"
+            else:
+                body = f"{stamp(s)} to {stamp(e)}"
+        return f"{body} {zone}"
+
+
+# --- intervals ----------------------------------------------------------------
+
+_MINUTE = timedelta(minutes=1)
+_HOUR = timedelta(hours=1)
+_TWO_DAYS = timedelta(hours=48)
+
+
+def _floor(td: timedelta, unit: timedelta) -> int:
+    return td // unit
+
+
+def _ceil(td: timedelta, unit: timedelta) -> int:
+    return -((-td) // unit)
+
+
+def _nearest(td: timedelta, unit: timedelta) -> int:
+    whole, rest = divmod(td, unit)
+    return whole + (1 if rest * 2 >= unit else 0)
+
+
+def _amount(count: int, unit: timedelta, days_style: bool) -> str:
+    if unit == _MINUTE:
+        return f"{count} min"
+    if not days_style:
+        return f"{count} h"
+    return fmt_minutes(count * 60)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The time from a reference to an item: item minus reference, as bounds.
+
+    Positive means the item is after the reference. `None` means unbounded.
+    """
+
+    low: timedelta | None
+    high: timedelta | None
+
+    def describe(self, reference_label: str) -> str:
+        ref = reference_label
+        low, high = self.low, self.high
+        if low is None and high is None:
+            return f"order not known relative to {ref}"
+        if low is not None and high is not None:
+            if low == high:
+                return self._describe_exact(low, ref)
+            return self._describe_span(low, high, ref)
+        if low is None:
+            assert high is not None
+            unit, days_style = self._unit(abs(high))
+            n = _ceil(high, unit)
+            if n < 0:
+                return f"at least {_amount(-n, unit, days_style)} before {ref}"
+            if n == 0:
+                return f"before {ref}" if high < timedelta(0) else f"at or before {ref}"
+            return f"no later than {_amount(n, unit, days_style)} after {ref}"
+        unit, days_style = self._unit(abs(low))
+        n = _floor(low, unit)
+        if n > 0:
+            return f"at least {_amount(n, unit, days_style)} after {ref}"
+        if n == 0:
+            return f"after {ref}" if low > timedelta(0) else f"at or after {ref}"
+        return f"no earlier than {_amount(-n, unit, days_style)} before {ref}"
+
+    @staticmethod
+    def _unit(magnitude: timedelta) -> tuple[timedelta, bool]:
+        if magnitude < _HOUR:
+            return _MINUTE, False
+        return _HOUR, magnitude >= _TWO_DAYS
+
+    @staticmethod
+    def _describe_exact(delta: timedelta, ref: str) -> str:
+        if delta == timedelta(0):
+            return f"at the same time as {ref}"
+        side = "after" if delta > timedelta(0) else "before"
+        size = abs(delta)
+        minutes = _nearest(size, _MINUTE)
+        if minutes == 0:
+            return f"less than 1 min {side} {ref}"
+        if minutes < 60:
+            return f"{minutes} min {side} {ref}"
+        hours = _nearest(size, _HOUR)
+        return f"{_amount(hours, _HOUR, hours >= 48)} {side} {ref}"
+
+    def _describe_span(self, low: timedelta, high: timedelta, ref: str) -> str:
+        unit, days_style = self._unit(max(abs(low), abs(high)))
+        lo, hi = _floor(low, unit), _ceil(high, unit)
+        if lo >= 0 or hi <= 0:
+            side = "after" if lo >= 0 else "before"
+            small, big = (lo, hi) if lo >= 0 else (-hi, -lo)
+            if days_style:
+                return f"between {_amount(small, unit, True)} and {_amount(big, unit, True)} {side} {ref}"
+            return f"between {small} and {_amount(big, unit, False)} {side} {ref}"
+        return (f"between {_amount(-lo, unit, days_style)} before and "
+                f"{_amount(hi, unit, days_style)} after {ref}")
+
+
+def interval(a: When, b: When) -> Interval | None:
+    """The time from reference `b` to item `a`, carrying both uncertainties; None if either is unknown."""
+    if not a.is_dated() or not b.is_dated():
+        return None
+    a_low, a_high = a.bounds()
+    b_low, b_high = b.bounds()
+    low = a_low - b_high if a_low is not None and b_high is not None else None
+    high = a_high - b_low if a_high is not None and b_low is not None else None
+    return Interval(low=low, high=high)
+
+
+def parse_when(text: str, tz: str = "UTC", *, now: datetime | None = None) -> When:
+    """Read what a person typed; see `when_parse` for the accepted forms."""
+    # Imported here because when_parse builds on this module.
+    from case_workbook.model.when_parse import parse_when as _parse
+
+    return _parse(text, tz, now=now)
+
+
+__all__ = [
+    "Interval", "Precision", "When", "WhenError", "interval", "parse_when",
+    "get_zone", "zone_label", "to_instant",
+]
