@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "case_workbook"
-CORE = ["model", "store", "export", "importers"]
+CORE = ["model", "store", "export", "importers", "views"]
 FORBIDDEN_IN_CORE = {"textual", "rich"}
 FORBIDDEN_ANYWHERE = {"socket", "urllib.request", "http.client", "requests", "httpx",
                       "aiohttp", "ftplib", "smtplib"}

@@ -181,3 +181,12 @@ def test_readonly_open_cannot_change_anything(case, case_path):
         with pytest.raises(CaseFileError, match="read-only"):
             viewer.add(Threat(summary="y"))
     assert case_path.read_bytes() == before
+
+
+def test_every_file_beside_an_open_case_is_owner_only(case, case_path):
+    case.add(Threat(summary="x"))
+    beside = sorted(case_path.parent.iterdir())
+    assert [p.name for p in beside] == ["case.cwb", "case.cwb-shm", "case.cwb-wal",
+                                        "case.cwb.lock"]
+    for path in beside:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name

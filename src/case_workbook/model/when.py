@@ -6,13 +6,14 @@ person typed. `parse_when` (in `when_parse`) reads what people type;
 `interval` does the plain arithmetic between two whens.
 
 Local times
-    `start`/`end` are naive wall-clock times in `tz`. They are turned into
-    instants with zoneinfo, so a day on which the clocks change has 23 or 25
-    hours. A wall time that happened twice (clocks went back) is read as its
-    first occurrence (fold=0) unless the datetime object itself carries
-    fold=1; JSON does not keep fold. A wall time that never happened (clocks
-    went forward) is read with the offset in force before the change.
-    `parse_when` refuses both kinds of time, so typed whens never rely on this.
+    `start`/`end` are naive wall-clock times in `tz`; an aware datetime given
+    to the model is converted to that wall clock. They become instants through
+    zoneinfo, so a day on which the clocks change has 23 or 25 hours. A wall
+    time that happened twice (clocks went back) is its first occurrence unless
+    the datetime carries fold=1; that fold is kept, and JSON writes such a time
+    with its UTC offset so it survives a round trip. A wall time that never
+    happened (clocks went forward) is read with the offset in force before the
+    change. `parse_when` refuses both kinds of time rather than pick one.
 
 Sorting rule (`When.sort_key`)
     Dated whens come first, in order of their earliest possible instant; a
@@ -40,7 +41,7 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_serializer, field_validator, model_validator
 
 UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -89,11 +90,13 @@ _ETC_GMT = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 def get_zone(name: str) -> ZoneInfo:
     """The ZoneInfo for an IANA name, or WhenError."""
     if not isinstance(name, str) or not _ZONE_NAME.fullmatch(name):
-        raise WhenError(f"{str(name)[:40]!r} is not a time zone name; use one such as 'Europe/Berlin' or 'UTC'.")
+        raise WhenError(f"{str(name)[:40]!r} is not a time zone name; "
+                        "use one such as 'Europe/Berlin' or 'UTC'.")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise WhenError(f"The time zone '{name}' is not known here; use a name such as 'Europe/Berlin' or 'UTC'.") from None
+        raise WhenError(f"The time zone '{name}' is not known here; "
+                        "use a name such as 'Europe/Berlin' or 'UTC'.") from None
 
 
 def zone_label(tz: str) -> str:
@@ -113,6 +116,24 @@ def zone_label(tz: str) -> str:
 def to_instant(local: datetime, tz: str) -> datetime:
     """A naive wall-clock time in `tz` as an aware UTC instant (fold as documented above)."""
     return local.replace(tzinfo=get_zone(tz)).astimezone(UTC)
+
+
+def wall_time_kind(local: datetime, tz: str) -> str:
+    """'clear', 'gap' (the clocks skipped it) or 'twice' (the clocks went back over it) in zone `tz`."""
+    zone = get_zone(tz)
+    first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return "clear"
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(fold=0):
+        return "gap"
+    return "twice"
+
+
+def fmt_offset(offset: timedelta) -> str:
+    """'+02:00', '-05:00', '+05:30'."""
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(offset) // timedelta(minutes=1)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _micros(instant: datetime) -> int:
@@ -167,10 +188,11 @@ class When(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     precision: Precision
+    # tz comes before start/end so their validator can read it.
+    tz: str = "UTC"
     start: datetime | None = None
     end: datetime | None = None
     tolerance_minutes: int | None = None
-    tz: str = "UTC"
     source_text: str = ""
 
     @field_validator("tz")
@@ -181,17 +203,33 @@ class When(BaseModel):
 
     @field_validator("start", "end")
     @classmethod
-    def _naive_in_range(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+    def _local_in_range(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
         if value is None:
             return value
+        tz = info.data.get("tz")
+        if tz is None:  # the zone itself was refused; that error is reported
+            return value
+        zone = get_zone(tz)
         if value.tzinfo is not None:
-            raise ValueError("Times are stored as local clock times without a zone; the zone goes in tz.")
+            # An instant: keep it as this zone's wall clock (astimezone sets fold).
+            value = value.astimezone(zone).replace(tzinfo=None)
+        elif value.fold and wall_time_kind(value, tz) != "twice":
+            value = value.replace(fold=0)  # fold means something only in a repeated hour
         # A range that runs to the end of 31 Dec MAX_YEAR ends at 00:00 on 1 Jan of the next year.
         too_late = value >= datetime(MAX_YEAR + 1, 1, 1) and not (
             info.field_name == "end" and value == datetime(MAX_YEAR + 1, 1, 1))
         if value.year < MIN_YEAR or too_late:
             raise ValueError(f"The year {value.year} is outside {MIN_YEAR}-{MAX_YEAR}; check the year.")
         return value
+
+    @field_serializer("start", "end", when_used="json")
+    def _keep_second_occurrence(self, value: datetime | None) -> str | None:
+        # JSON has no fold: the second 02:30 of a night the clocks went back is written with its offset.
+        if value is None:
+            return None
+        if value.fold and wall_time_kind(value, self.tz) == "twice":
+            return value.replace(tzinfo=get_zone(self.tz)).isoformat()
+        return value.isoformat()
 
     @model_validator(mode="after")
     def _consistent(self) -> When:
@@ -205,14 +243,15 @@ class When(BaseModel):
         if p is Precision.RANGE:
             if end is None:
                 raise ValueError("A range needs an end as well as a start.")
-            if end < start:
+            # Compared as instants: in a repeated hour the second 02:10 comes after the first 02:30.
+            if to_instant(end, self.tz) < to_instant(start, self.tz):
                 raise ValueError("A range cannot end before it starts.")
         elif end is not None:
             raise ValueError("Only a range has an end.")
         if p is Precision.APPROXIMATE:
             if tol is None or not 0 < tol <= MAX_TOLERANCE_MINUTES:
-                raise ValueError(
-                    f"An approximate when needs a give-or-take between 1 and {MAX_TOLERANCE_MINUTES} minutes.")
+                raise ValueError("An approximate when needs a give-or-take between 1 and "
+                                 f"{MAX_TOLERANCE_MINUTES} minutes.")
         elif tol is not None:
             raise ValueError("Only an approximate when has a give-or-take.")
         if p in (Precision.DAY, Precision.MONTH) and start.time() != time(0):
@@ -227,16 +266,9 @@ class When(BaseModel):
     def unknown(cls, tz: str = "UTC", source_text: str = "") -> When:
         return cls(precision=Precision.UNKNOWN, tz=tz, source_text=source_text)
 
-    @staticmethod
-    def _local(dt: datetime, tz: str) -> datetime:
-        # An aware datetime is moved to the zone's wall clock; a naive one is taken as-is.
-        if dt.tzinfo is None:
-            return dt
-        return dt.astimezone(get_zone(tz)).replace(tzinfo=None)
-
     @classmethod
     def exact(cls, dt: datetime, tz: str = "UTC", source_text: str = "") -> When:
-        return cls(precision=Precision.EXACT, start=cls._local(dt, tz), tz=tz, source_text=source_text)
+        return cls(precision=Precision.EXACT, start=dt, tz=tz, source_text=source_text)
 
     @classmethod
     def day(cls, d: date, tz: str = "UTC", source_text: str = "") -> When:
@@ -250,20 +282,20 @@ class When(BaseModel):
     @classmethod
     def approximate(cls, centre: datetime, tolerance_minutes: int = DEFAULT_TOLERANCE_MINUTES,
                     tz: str = "UTC", source_text: str = "") -> When:
-        return cls(precision=Precision.APPROXIMATE, start=cls._local(centre, tz),
+        return cls(precision=Precision.APPROXIMATE, start=centre,
                    tolerance_minutes=tolerance_minutes, tz=tz, source_text=source_text)
 
     @classmethod
     def before(cls, bound: datetime, tz: str = "UTC", source_text: str = "") -> When:
-        return cls(precision=Precision.BEFORE, start=cls._local(bound, tz), tz=tz, source_text=source_text)
+        return cls(precision=Precision.BEFORE, start=bound, tz=tz, source_text=source_text)
 
     @classmethod
     def after(cls, bound: datetime, tz: str = "UTC", source_text: str = "") -> When:
-        return cls(precision=Precision.AFTER, start=cls._local(bound, tz), tz=tz, source_text=source_text)
+        return cls(precision=Precision.AFTER, start=bound, tz=tz, source_text=source_text)
 
     @classmethod
     def between(cls, start: datetime, end: datetime, tz: str = "UTC", source_text: str = "") -> When:
-        return cls(precision=Precision.RANGE, start=cls._local(start, tz), end=cls._local(end, tz),
+        return cls(precision=Precision.RANGE, start=start, end=end,
                    tz=tz, source_text=source_text)
 
     # --- instants -------------------------------------------------------------
@@ -323,6 +355,13 @@ class When(BaseModel):
         return (s is not None and e is not None and e > s
                 and s.time() == time(0) and e.time() == time(0))
 
+    def _clock(self, d: datetime) -> str:
+        # In the hour the clocks went back over, say which of the two it was.
+        if wall_time_kind(d, self.tz) != "twice":
+            return fmt_time(d)
+        offset = d.replace(tzinfo=get_zone(self.tz)).utcoffset() or timedelta(0)
+        return f"{fmt_time(d)} ({'second' if d.fold else 'first'} time, UTC{fmt_offset(offset)})"
+
     def describe(self) -> str:
         """The full reading shown back to the person before saving."""
         p, s = self.precision, self.start
@@ -330,15 +369,16 @@ class When(BaseModel):
             return "unknown"
         zone = zone_label(self.tz)
         if p is Precision.EXACT:
-            return f"{fmt_day(s)}, {fmt_time(s)}, {zone}"
+            return f"{fmt_day(s)}, {self._clock(s)}, {zone}"
         if p is Precision.DAY:
             return f"{fmt_day(s)} (day only), {zone}"
         if p is Precision.MONTH:
             return f"{MONTH_LONG[s.month - 1]} {s.year} (month only), {zone}"
         if p is Precision.APPROXIMATE:
-            return f"{fmt_day(s)}, about {fmt_time(s)} ± {fmt_minutes(self.tolerance_minutes or 0)}, {zone}"
+            spread = fmt_minutes(self.tolerance_minutes or 0)
+            return f"{fmt_day(s)}, about {self._clock(s)} ± {spread}, {zone}"
         if p in (Precision.BEFORE, Precision.AFTER):
-            return f"{p.value} {fmt_day(s)}, {fmt_time(s)}, {zone}"
+            return f"{p.value} {fmt_day(s)}, {self._clock(s)}, {zone}"
         e = self.end
         assert e is not None
         if self._whole_days():
@@ -347,8 +387,8 @@ class When(BaseModel):
                 return f"{fmt_day(s)} (whole day), {zone}"
             return f"from {fmt_day(s)} to {fmt_day(last)} (whole days), {zone}"
         if s.date() == e.date():
-            return f"{fmt_day(s)}, from {fmt_time(s)} to {fmt_time(e)}, {zone}"
-        return f"from {fmt_day(s)}, {fmt_time(s)} to {fmt_day(e)}, {fmt_time(e)}, {zone}"
+            return f"{fmt_day(s)}, from {self._clock(s)} to {self._clock(e)}, {zone}"
+        return f"from {fmt_day(s)}, {self._clock(s)} to {fmt_day(e)}, {self._clock(e)}, {zone}"
 
     def precision_text(self) -> str:
         """Short text for the column beside a spreadsheet date-time cell (no zone)."""
@@ -369,13 +409,16 @@ class When(BaseModel):
         assert e is not None
         if self._whole_days():
             last = (e - timedelta(days=1)).date()
-            return f"whole days {_fmt_day_plain(s)} to {_fmt_day_plain(last)}"
+            return f"from {_fmt_day_plain(s)} to {_fmt_day_plain(last)} (whole days)"
         if s.date() == e.date():
             return f"from {fmt_time(s)} to {fmt_time(e)}"
         return f"from {_fmt_day_plain(s)} {fmt_time(s)} to {_fmt_day_plain(e)} {fmt_time(e)}"
 
     def canonical_text(self) -> str:
-        """Text that `parse_when` reads back to this same when (e.g. to pre-fill an edit form)."""
+        """Text that `parse_when` reads back to this same when (e.g. to pre-fill an edit form).
+
+        A time the clocks showed twice is written plainly, so reading it back asks which one.
+        """
         p, s = self.precision, self.start
         if p is Precision.UNKNOWN or s is None:
             return "unknown"
@@ -522,5 +565,5 @@ def parse_when(text: str, tz: str = "UTC", *, now: datetime | None = None) -> Wh
 
 __all__ = [
     "Interval", "Precision", "When", "WhenError", "interval", "parse_when",
-    "get_zone", "zone_label", "to_instant",
+    "get_zone", "zone_label", "to_instant", "wall_time_kind",
 ]

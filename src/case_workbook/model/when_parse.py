@@ -43,7 +43,8 @@ from pydantic import ValidationError
 
 from case_workbook.model.when import (
     DEFAULT_TOLERANCE_MINUTES, MAX_TOLERANCE_MINUTES, MAX_YEAR, MIN_YEAR, MONTH_LONG, UTC,
-    WEEKDAY_LONG, Precision, When, WhenError, fmt_day, fmt_time, get_zone, zone_label,
+    WEEKDAY_LONG, Precision, When, WhenError, fmt_day, fmt_offset, fmt_time, get_zone, wall_time_kind,
+    zone_label,
 )
 
 MAX_LENGTH = 200
@@ -66,7 +67,8 @@ _WEEKDAY_INDEX = {w[:3].lower(): i for i, w in enumerate(WEEKDAY_LONG)}
 
 # Dates, tried in this order; each consumes its text from the phrase.
 _RELATIVE = re.compile(r"(?<!\w)(?P<rel>today|yesterday)(?!\w)", _F)
-_ISO_DATE = re.compile(r"(?<![\w/.\-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\w/.\-])", _F)
+_ISO_DATE = re.compile(
+    r"(?<![\w/.\-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\w/.\-])", _F)
 _NUMERIC_DATE = re.compile(
     r"(?<![\w/.\-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{1,4})(?![\w/.\-])", _F)
 _DMY = re.compile(rf"(?<!\w){_WD}(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}"
@@ -91,14 +93,17 @@ _TOL_MARK = r"(?:±|\+\s*/\s*-|\+-|plus or minus|give or take)"
 _TOLERANCE = re.compile(
     rf"\s*{_TOL_MARK}\s*(?:(?P<n>\d{{1,6}}(?:\.\d{{1,3}})?)\s*|(?P<word>half an?|an?|one)\s+)"
     r"(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d)(?![a-z])", _F)
-_BETWEEN = re.compile(r"^between\s+(?P<l>.+?)\s+and\s+(?P<r>.+)$", _F)
-_FROM = re.compile(r"^from\s+", _F)
-_RANGE_SEP = re.compile(r"\s+(?:to|until|till|through|thru)\s+|\s+-\s+"
-                        r"|(?<=\d:\d\d)\s*-\s*(?=\d)|(?<=[ap]m)\s*-\s*(?=\d)|(?<=[ap]\.m\.)\s*-\s*(?=\d)", _F)
+_RANGE_WORD = re.compile(r"(?<!\w)(?P<w>between|from)(?:\s+|$)", _F)
+# "to"-like words, a spaced dash, or a dash right after a time ("20:00-23:00"): never a date's own dashes.
+_RANGE_SEP = re.compile(
+    r"\s+(?:to|until|till|through|thru)\s+|\s+-\s+"
+    r"|(?:(?<=\d:\d\d)|(?<=[ap]m)|(?<=[ap]\.m\.)|(?<=noon)|(?<=midnight))\s*-\s*(?=\d|noon|mid)",
+    _F)
 
 # Zones at the end of the text.
 _ZONE_NAME = re.compile(r"(?:^|\s+)(?:in\s+)?(?P<z>[a-z][a-z0-9_+\-]*(?:/[a-z0-9_+\-]+)+)$", _F)
-_OFFSET_NAMED = re.compile(r"(?:^|\s+|(?<=\d))(?:utc|gmt)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", _F)
+_OFFSET_NAMED = re.compile(
+    r"(?:^|\s+|(?<=\d))(?:utc|gmt)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", _F)
 _OFFSET_PLUS = re.compile(r"(?:\s+|(?<=\d))(?P<sign>\+)(?P<h>\d{2})(?::?(?P<m>\d{2}))?$", _F)
 _OFFSET_ISO_MINUS = re.compile(r"(?<=\d)(?P<sign>-)(?P<h>\d{2}):?(?P<m>\d{2})$", _F)
 _UTC_WORD = re.compile(r"(?:^|\s+|(?<=\d))(?:in\s+)?(?:z|utc|gmt)$", _F)
@@ -144,6 +149,8 @@ def parse_when(text: str, tz: str = "UTC", *, now: datetime | None = None) -> Wh
     if s.lower() in _UNKNOWN_WORDS:
         return When.unknown(tz, source_text=text)
     s, zone = _take_zone(s, tz)
+    if s and s.lower() in _UNKNOWN_WORDS:  # "unknown Europe/Berlin"
+        return When.unknown(zone, source_text=text)
     if not s:
         raise WhenError(f"Add the date before the time zone, for example '14 March 2026 21:30 {zone}'.")
     s, tolerance = _take_tolerance(s)
@@ -200,10 +207,11 @@ def _build(**fields: object) -> When:
 # --- whole-phrase pieces ------------------------------------------------------
 
 def _normalise(text: str) -> str:
-    s = " ".join(text.translate(_PUNCTUATION).split())
+    s = " ".join(text.translate(_PUNCTUATION).split()).replace(" ,", ",")
     for ch in s:
         if unicodedata.category(ch)[0] == "C":
-            raise WhenError(f"That contains a hidden control character; type the date again, for example {_EXAMPLES}.")
+            raise WhenError("That contains a hidden control character; type the date again, "
+                            f"for example {_EXAMPLES}.")
     return s.rstrip(".,; ")
 
 
@@ -236,8 +244,8 @@ def _take_zone(s: str, default: str) -> tuple[str, str]:
         return s[:m.start()].strip(), "UTC"
     m = _ABBREVIATION.search(s)
     if m:
-        raise WhenError(f"'{m.group('a').upper()}' can stand for more than one zone; type a zone name such as "
-                        "'America/New_York' or 'Europe/Berlin', or an offset such as '+01:00'.")
+        raise WhenError(f"'{m.group('a').upper()}' can stand for more than one zone; type a zone name "
+                        "such as 'America/New_York' or 'Europe/Berlin', or an offset such as '+01:00'.")
     return s, default
 
 
@@ -286,22 +294,33 @@ def _take_prefix(s: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
 
 
 def _split_range(s: str) -> tuple[str, str, str] | None:
-    """(left, right, separator) for a range phrase, or None when it is not a range."""
-    m = _BETWEEN.match(s)
+    """(left, right, separator) for a range phrase, or None when it is not a range.
+
+    "between"/"from" may follow a shared date ("14 March 2026 between 20:00 and 23:00"):
+    the words before them join the left end.
+    """
+    both_ends = "Say both ends of the range, for example 'from 20:00 to 23:00 on 14 March 2026'."
+    m = _RANGE_WORD.search(s)
+    word = m.group("w").lower() if m else ""
     if m:
-        return m.group("l"), m.group("r"), "and"
-    if re.match(r"^between(?![a-z])", s, _F):
-        raise WhenError("Say both ends of the range, for example 'between 20:00 and 23:00 on 14 March 2026'.")
-    s, had_from = _take_prefix(s, _FROM)
-    m = _RANGE_SEP.search(s)
-    if m is None:
-        if had_from:
-            raise WhenError("Say both ends of the range, for example 'from 20:00 to 23:00 on 14 March 2026'.")
+        before, s = s[:m.start()].strip(), s[m.end():].strip()
+    if word == "between":
+        ends = re.fullmatch(r"(?P<l>.+?)\s+and\s+(?P<r>.+)", s, _F)
+        if ends is None:
+            raise WhenError("Say both ends of the range, for example "
+                            "'between 20:00 and 23:00 on 14 March 2026'.")
+        return f"{before} {ends.group('l')}".strip(), ends.group("r"), "and"
+    sep = _RANGE_SEP.search(s)
+    if sep is None:
+        if word:
+            raise WhenError(both_ends)
         return None
-    left, right = s[:m.start()].strip(), s[m.end():].strip()
+    left, right = s[:sep.start()].strip(), s[sep.end():].strip()
+    if word:
+        left = f"{before} {left}".strip()
     if not left or not right:
-        raise WhenError("Say both ends of the range, for example 'from 20:00 to 23:00 on 14 March 2026'.")
-    return left, right, m.group().strip()
+        raise WhenError(both_ends)
+    return left, right, sep.group().strip()
 
 
 def _range(sides: tuple[str, str, str], zone: str, now: datetime | None, text: str) -> When:
@@ -314,7 +333,8 @@ def _range(sides: tuple[str, str, str], zone: str, now: datetime | None, text: s
     if left.month is None or right.month is None:
         giver = right if left.month is None else left
         if giver.day is None:
-            raise WhenError("Give a day for a range of times, for example 'from 20:00 to 23:00 on 14 March 2026'.")
+            raise WhenError("Give a day for a range of times, for example "
+                            "'from 20:00 to 23:00 on 14 March 2026'.")
         fill = {"year": giver.year, "month": giver.month, "day": giver.day, "weekday": giver.weekday}
         left, right = (replace(left, **fill), right) if left.month is None else (left, replace(right, **fill))
         shared_date = True
@@ -322,9 +342,11 @@ def _range(sides: tuple[str, str, str], zone: str, now: datetime | None, text: s
         left = replace(left, year=right.year)  # "13 March to 15 March 2026"
     elif right.year is None and left.year is not None:
         right = replace(right, year=left.year)  # "13 March 2026 to 15 March"
-    start, _, _ = _span(left, zone)
-    _, end, _ = _span(right, zone)
-    if end < start:
+    start, _, left_kind = _span(left, zone)
+    _, end, right_kind = _span(right, zone)
+    # Equal ends are fine only for two typed moments ("20:00 to 20:00"); with days they mean reversed days.
+    reversed_days = end == start and (left_kind != "moment" or right_kind != "moment")
+    if end < start or reversed_days:
         # "21:30 -05:00" reads as a range here; say how to write an offset instead.
         hint = " (a UTC offset is written like 'UTC-05:00')" if separator == "-" else ""
         if shared_date:
@@ -401,7 +423,8 @@ def _numeric_date(m: re.Match[str]) -> tuple[int, int, int]:
             y = int(year_text)
             how = f"type it as '{a} {MONTH_LONG[b - 1]} {y}' or '{y}-{b:02d}-{a:02d}' (year-month-day)"
         else:
-            how = f"type it with the month as a word and the full year, such as '{a} {MONTH_LONG[b - 1]} 20{year_text}'"
+            how = ("type it with the month as a word and the full year, "
+                   f"such as '{a} {MONTH_LONG[b - 1]} 20{year_text}'")
         raise WhenError(f"'{m.group().strip()}' could be {a} {MONTH_LONG[b - 1]} or {b} {MONTH_LONG[a - 1]}, "
                         f"so it is not clear which number is the day and which the month; {how}.")
     if len(year_text) != 4:
@@ -453,17 +476,22 @@ def _check_leftover(rest: str, p: _Parts) -> None:
     if re.fullmatch(rf"(?:{_WD_WORD})\.?", left, _F):
         raise WhenError("A weekday alone is not a date; add the date, for example 'Sat 14 Mar 2026'.")
     if p.month is None and re.fullmatch(_MON, left, _F):
-        raise WhenError("Add the year to the month, for example 'March 2026', or a full date such as '14 March 2026'.")
+        raise WhenError("Add the year to the month, for example 'March 2026', "
+                        "or a full date such as '14 March 2026'.")
     if p.month is not None and p.year is None and re.fullmatch(r"\d{1,3}", left):
         raise WhenError("Type the full four-digit year, for example '14 March 2026'.")
     if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}", left):
-        raise WhenError(f"Add the year and write the month as a word, for example '3 April 2026', instead of '{frag}'.")
+        raise WhenError("Add the year and write the month as a word, for example '3 April 2026', "
+                        f"instead of '{frag}'.")
+    if re.fullmatch(r"\d{1,2}", left) and p.month is not None and p.clock is None:
+        raise WhenError(f"Write the time '{frag}' with minutes or am/pm, for example '21:00' or '9 pm'.")
     if re.fullmatch(r"\d{3,4}", left) and p.clock is None:
         raise WhenError(f"'{frag}' is not clear; type a time with a colon such as '21:30' and a date such as "
                         "'14 March 2026'.")
     city = _zone_cities().get(left.lower().replace(" ", "_")) if re.fullmatch(r"[a-z ]+", left, _F) else None
     if city:
-        raise WhenError(f"Put the time zone at the end as its full name, for example '14 March 2026 21:30 {city}'.")
+        raise WhenError("Put the time zone at the end as its full name, "
+                        f"for example '14 March 2026 21:30 {city}'.")
     raise WhenError(f"Could not read '{frag}' as part of a date; type it like {_EXAMPLES}.")
 
 
@@ -493,8 +521,9 @@ def _span(p: _Parts, zone: str) -> tuple[datetime, datetime, str]:
                         "check the date.")
     day = date(p.year, p.month, p.day)
     if p.weekday is not None and p.weekday != day.weekday():
-        raise WhenError(f"{day.day} {MONTH_LONG[day.month - 1]} {day.year} is a {WEEKDAY_LONG[day.weekday()]}, "
-                        f"not a {WEEKDAY_LONG[p.weekday]}; check the date, or leave the weekday out.")
+        raise WhenError(f"{day.day} {MONTH_LONG[day.month - 1]} {day.year} is a "
+                        f"{WEEKDAY_LONG[day.weekday()]}, not a {WEEKDAY_LONG[p.weekday]}; "
+                        "check the date, or leave the weekday out.")
     if p.clock is None:
         start = datetime(day.year, day.month, day.day)
         return start, start + timedelta(days=1), "day"
@@ -505,22 +534,23 @@ def _span(p: _Parts, zone: str) -> tuple[datetime, datetime, str]:
 
 def _check_wall_time(local: datetime, zone: str) -> None:
     """Refuse a wall time the clocks skipped or showed twice in this zone."""
-    tzinfo = get_zone(zone)
-    first, second = local.replace(tzinfo=tzinfo, fold=0), local.replace(tzinfo=tzinfo, fold=1)
-    off_first, off_second = first.utcoffset(), second.utcoffset()
-    if off_first == off_second or off_first is None or off_second is None:
+    kind = wall_time_kind(local, zone)
+    if kind == "clear":
         return
+    tzinfo = get_zone(zone)
+    off_first = local.replace(tzinfo=tzinfo, fold=0).utcoffset() or timedelta(0)
+    off_second = local.replace(tzinfo=tzinfo, fold=1).utcoffset() or timedelta(0)
     label, when = zone_label(zone), f"{fmt_time(local)} on {fmt_day(local)}"
-    if first.astimezone(UTC).astimezone(tzinfo).replace(tzinfo=None) != local:
+    if kind == "gap":
         # Skipped: the clocks jumped from (T + old offset) to (T + new offset).
         change = _change_instant(local - off_second, local - off_first, tzinfo)
         before, after = (change + off_first).replace(tzinfo=None), (change + off_second).replace(tzinfo=None)
         raise WhenError(f"{when} did not exist in {label}: the clocks went forward from {fmt_time(before)} "
                         f"to {fmt_time(after)} that night, so type a time outside that gap.")
     stamp = f"{local.date().isoformat()} {fmt_time(local)}"
-    raise WhenError(f"{when} happened twice in {label} because the clocks went back that night; add the offset "
-                    f"to say which, for example '{stamp} {_fmt_offset(off_first)}' for the first or "
-                    f"'{stamp} {_fmt_offset(off_second)}' for the second.")
+    raise WhenError(f"{when} happened twice in {label} because the clocks went back that night; "
+                    f"add the offset to say which, for example '{stamp} {fmt_offset(off_first)}' "
+                    f"for the first or '{stamp} {fmt_offset(off_second)}' for the second.")
 
 
 def _change_instant(low: datetime, high: datetime, tzinfo: tzinfo_type) -> datetime:
@@ -535,9 +565,3 @@ def _change_instant(low: datetime, high: datetime, tzinfo: tzinfo_type) -> datet
         else:
             hi = mid
     return start + timedelta(seconds=hi)
-
-
-def _fmt_offset(offset: timedelta) -> str:
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(offset) // timedelta(minutes=1)
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

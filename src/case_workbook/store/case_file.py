@@ -125,6 +125,12 @@ class CaseFile(ItemsMixin):
                 if verify:
                     _quick_check(conn, path)
                 backup = None
+                # The log of a crashed session may hold a newer version than
+                # the main file's header said.
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise CaseFileError(f"{path} was written by a newer version of "
+                                        "case-workbook; update case-workbook to open it.")
                 if version < SCHEMA_VERSION and not readonly:
                     backup = _backup(conn, path, version)
                     migrate(conn)

@@ -1,0 +1,1 @@
+"""Views of a case for the faces: columns, filtering, details. No UI code."""

@@ -1,0 +1,181 @@
+"""An open case held in memory for fast lists: every live item, who links to
+whom, and the search text, kept current as edits go through.
+
+A filter keystroke is a scan over precomputed lower-case strings (no SQL, no
+model validation), which keeps it well inside a frame at 10,000+ items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from case_workbook.model.chronology import (
+    KEY_MOMENT_PHRASE,
+    ChronologyRow,
+    KeyMomentRef,
+    chronology,
+    id_number,
+    key_moments,
+)
+from case_workbook.model.items import AnyItem, Kind, KeyMoment, Person
+from case_workbook.store.case_file import CaseFile
+from case_workbook.store.index import search_text
+from case_workbook.views.columns import CHRONOLOGY_COLUMNS, COLUMNS, Column
+
+
+@dataclass(frozen=True)
+class Filter:
+    text: str = ""
+    theme: str | None = None
+    person: str | None = None
+    kind: Kind | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text.strip() or self.theme or self.person or self.kind)
+
+
+class CaseIndex:
+    def __init__(self, case: CaseFile) -> None:
+        self.case = case
+        self.reload()
+
+    def reload(self) -> None:
+        self.items: dict[str, AnyItem] = {item.id: item for item in self.case.items()}
+        self._search = {item_id: search_text(item) for item_id, item in self.items.items()}
+        self._referrers: dict[str, set[str]] = {}
+        for item in self.items.values():
+            self._add_refs(item)
+        self._chronology: list[ChronologyRow] | None = None
+
+    # --- keeping current -------------------------------------------------------
+
+    def put(self, item: AnyItem) -> None:
+        """After an add or an edit."""
+        old = self.items.get(item.id)
+        if old is not None:
+            self._drop_refs(old)
+        self.items[item.id] = item
+        self._search[item.id] = search_text(item)
+        self._add_refs(item)
+        self._chronology = None
+
+    def remove(self, item_id: str) -> None:
+        """After a delete."""
+        old = self.items.pop(item_id, None)
+        if old is not None:
+            self._drop_refs(old)
+            self._search.pop(item_id, None)
+        self._chronology = None
+
+    def _targets(self, item: AnyItem) -> Iterable[str]:
+        return set(item.person_refs() + item.exhibits + item.related)
+
+    def _add_refs(self, item: AnyItem) -> None:
+        for target in self._targets(item):
+            self._referrers.setdefault(target, set()).add(item.id)
+
+    def _drop_refs(self, item: AnyItem) -> None:
+        for target in self._targets(item):
+            self._referrers.get(target, set()).discard(item.id)
+
+    # --- lookups ---------------------------------------------------------------
+
+    def get(self, item_id: str) -> AnyItem | None:
+        return self.items.get(item_id)
+
+    def person_name(self, person_id: str) -> str:
+        person = self.items.get(person_id)
+        return person.name if isinstance(person, Person) else person_id
+
+    def theme_name(self, theme_id: str) -> str:
+        theme = self.case.framework.theme(theme_id)
+        return theme.name if theme else theme_id
+
+    def referrers(self, item_id: str) -> list[str]:
+        return sorted(self._referrers.get(item_id, ()), key=_id_key)
+
+    def of_kind(self, kind: Kind) -> list[AnyItem]:
+        return sorted((i for i in self.items.values() if i.kind == kind), key=lambda i: _id_key(i.id))
+
+    def people(self) -> list[Person]:
+        return [p for p in self.of_kind(Kind.PERSON) if isinstance(p, Person)]
+
+    def count(self, kind: Kind | None = None) -> int:
+        if kind is None:
+            return len(self.items)
+        return sum(1 for i in self.items.values() if i.kind == kind)
+
+    def theme_items(self, theme_id: str) -> list[AnyItem]:
+        found = [i for i in self.items.values() if theme_id in i.theme_ids()]
+        return sorted(found, key=lambda i: (list(Kind).index(i.kind), _id_key(i.id)))
+
+    # --- chronology ------------------------------------------------------------
+
+    def chronology(self) -> list[ChronologyRow]:
+        if self._chronology is None:
+            self._chronology = chronology(self.items.values())
+        return self._chronology
+
+    def key_moments(self) -> dict[KeyMoment, KeyMomentRef]:
+        return key_moments(self.items.values())
+
+    def chronology_columns(self) -> list[Column]:
+        rows = {row.item.id: row for row in self.chronology()}
+        extra = []
+        for moment in self.key_moments():
+            def text(item, index, moment=moment):
+                row = rows.get(item.id)
+                return row.interval_text(moment) if row else ""
+
+            def sort(item, index, moment=moment):
+                row = rows.get(item.id)
+                found = row.intervals.get(moment) if row else None
+                low = found.low if found is not None else None
+                return (low is None, low.total_seconds() if low is not None else 0)
+
+            extra.append(Column(f"from_{moment.name.lower()}",
+                                f"From {KEY_MOMENT_PHRASE[moment].removeprefix('the ')}",
+                                text, 22, sort=sort))
+        return CHRONOLOGY_COLUMNS + extra
+
+    # --- lists -------------------------------------------------------------------
+
+    def columns(self, kind: Kind | None) -> list[Column]:
+        return self.chronology_columns() if kind is None else COLUMNS[kind]
+
+    def listing(self, kind: Kind | None, filt: Filter = Filter()) -> list[AnyItem]:
+        """The items of one tab (a kind, or None for the chronology), filtered,
+        in the tab's natural order."""
+        if kind is None:
+            base = [row.item for row in self.chronology()]
+        else:
+            base = self.of_kind(kind)
+        return self.apply(base, filt)
+
+    def apply(self, items: list[AnyItem], filt: Filter) -> list[AnyItem]:
+        if not filt.active:
+            return items
+        terms = filt.text.casefold().split()
+        out = []
+        for item in items:
+            if filt.kind is not None and item.kind != filt.kind:
+                continue
+            if filt.theme is not None and filt.theme not in item.theme_ids():
+                continue
+            if filt.person is not None and filt.person != item.id \
+                    and filt.person not in item.person_refs():
+                continue
+            if terms:
+                text = self._search.get(item.id, "")
+                if not all(term in text for term in terms):
+                    continue
+            out.append(item)
+        return out
+
+    def sort(self, items: list[AnyItem], column: Column, descending: bool = False) -> list[AnyItem]:
+        return sorted(items, key=lambda i: column.sort_value(i, self), reverse=descending)
+
+
+_id_key = id_number
