@@ -45,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
+        from case_workbook.cli_commands import open_in_terminal_ui
+
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            return open_in_terminal_ui(None)
         parser.print_help()
         return EXIT_OK
     try:

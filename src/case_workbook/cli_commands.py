@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from case_workbook.cli import EXIT_FAILED, EXIT_OK, path_arg, print_json
@@ -109,7 +110,7 @@ class Demo(Command):
         print(("Wrote the demo case to " if fresh else "The demo case is at ") + f"{path}.")
         if args.no_open:
             return EXIT_OK
-        return _open_in_terminal_ui(path)
+        return open_in_terminal_ui(path)
 
 
 class Check(Command):
@@ -181,13 +182,37 @@ class Schema(Command):
         return EXIT_OK
 
 
-def _open_in_terminal_ui(path: Path) -> int:
-    """Show the case: its header, what it holds, and its chronology."""
-    from case_workbook.core import case_overview
+def open_in_terminal_ui(path: Path | None) -> int:
+    """The terminal UI on a case (or the start screen). Without a terminal
+    (a script, a pipe) the case is printed as text instead."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if path is None:
+            print("case-workbook needs a terminal for its screens; see 'case-workbook --help'.")
+            return EXIT_OK
+        from case_workbook.core import case_overview
 
-    print("\n".join(case_overview(path)))
-    return EXIT_OK
+        print("\n".join(case_overview(path)))
+        return EXIT_OK
+    from case_workbook.tui.app import run
+
+    return run(path)
 
 
-COMMANDS: list[type[Command]] = [New, Frameworks, Demo, Check, Export, Import, Schema]
+class Open(Command):
+    name = "open"
+    help = "Open a case file in the terminal screens."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("path", type=path_arg, help="the case file (NAME.cwb)")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.store.inspect import check_case_header
+
+        check_case_header(args.path)  # a file that is not a case: one sentence, no screen
+        return open_in_terminal_ui(args.path)
+
+
+COMMANDS: list[type[Command]] = [New, Open, Frameworks, Demo, Check, Export, Import, Schema]
 

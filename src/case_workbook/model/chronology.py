@@ -49,15 +49,31 @@ class KeyMomentRef:
         return KEY_MOMENT_PHRASE[self.moment]
 
 
-@dataclass(frozen=True)
 class ChronologyRow:
-    item: AnyItem
-    intervals: dict[KeyMoment, Interval | None]  # one per key moment the case has
+    """One dated item and its intervals from the key moments, worked out only
+    when asked for (a list shows a screenful, not 10,000 rows)."""
+
+    __slots__ = ("item", "moments", "_intervals")
+
+    def __init__(self, item: AnyItem, moments: dict[KeyMoment, KeyMomentRef]) -> None:
+        self.item = item
+        self.moments = moments
+        self._intervals: dict[KeyMoment, Interval | None] | None = None
+
+    @property
+    def intervals(self) -> dict[KeyMoment, Interval | None]:
+        if self._intervals is None:
+            when = self.item.when_value()
+            assert when is not None
+            self._intervals = {moment: interval(when, ref.event.when)
+                               for moment, ref in self.moments.items()}
+        return self._intervals
 
     def interval_text(self, moment: KeyMoment) -> str:
-        found = self.intervals.get(moment)
-        if isinstance(self.item, Event) and self.item.key_moment == moment:
+        if isinstance(self.item, Event) and self.item.key_moment == moment \
+                and self.moments.get(moment) and self.moments[moment].event.id == self.item.id:
             return "this moment"
+        found = self.intervals.get(moment)
         return found.describe(KEY_MOMENT_PHRASE[moment]) if found is not None else ""
 
 
@@ -68,20 +84,15 @@ def dated(items: Iterable[AnyItem]) -> list[AnyItem]:
 def key_moments(items: Iterable[AnyItem]) -> dict[KeyMoment, KeyMomentRef]:
     """The case's key moments; where two events claim the same moment, the
     earlier one (in chronology order) is used."""
+    events = [i for i in items if isinstance(i, Event) and i.key_moment and i.when.is_dated()]
     found: dict[KeyMoment, KeyMomentRef] = {}
-    for item in sorted(dated(items), key=item_sort_key):
-        if isinstance(item, Event) and item.key_moment and item.key_moment not in found:
-            found[item.key_moment] = KeyMomentRef(item.key_moment, item)
+    for event in sorted(events, key=item_sort_key):
+        if event.key_moment not in found:
+            found[event.key_moment] = KeyMomentRef(event.key_moment, event)
     return {m: found[m] for m in KeyMoment if m in found}
 
 
 def chronology(items: Iterable[AnyItem]) -> list[ChronologyRow]:
     items = list(items)
     moments = key_moments(items)
-    rows = []
-    for item in sorted(dated(items), key=item_sort_key):
-        when = item.when_value()
-        assert when is not None
-        rows.append(ChronologyRow(item, {
-            moment: interval(when, ref.event.when) for moment, ref in moments.items()}))
-    return rows
+    return [ChronologyRow(item, moments) for item in sorted(dated(items), key=item_sort_key)]

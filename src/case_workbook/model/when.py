@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_serializer, field_validator, model_validator
@@ -302,6 +302,11 @@ class When(BaseModel):
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """(earliest, latest) possible instants, aware UTC; None where unbounded."""
+        return self._bounds
+
+    @cached_property
+    def _bounds(self) -> tuple[datetime | None, datetime | None]:
+        # Cached: the model is frozen, and lists sort and compare whens often.
         p, s = self.precision, self.start
         if p is Precision.UNKNOWN or s is None:
             return None, None
@@ -334,6 +339,10 @@ class When(BaseModel):
 
     def sort_key(self) -> tuple[int, int, int, int, int]:
         """Key for the sorting rule in the module docstring (all ints, always comparable)."""
+        return self._sort_key
+
+    @cached_property
+    def _sort_key(self) -> tuple[int, int, int, int, int]:
         rank = _PRECISION_RANK[self.precision]
         low, high = self.bounds()
         if low is None and high is None:

@@ -61,6 +61,13 @@ class ItemsMixin:
         sql += " ORDER BY kind, seq"
         return [ITEM_ADAPTER.validate_json(row[0]) for row in self.conn.execute(sql, params)]
 
+    def items_with_search(self) -> list[tuple[AnyItem, str]]:
+        """Every live item with its lower-case search text (kept by the store
+        on every write, so a list needs not build it again)."""
+        rows = self.conn.execute(
+            "SELECT data, search FROM items WHERE deleted = 0 ORDER BY kind, seq")
+        return [(ITEM_ADAPTER.validate_json(data), search) for data, search in rows]
+
     def counts(self) -> dict[Kind, int]:
         rows = self.conn.execute(
             "SELECT kind, count(*) FROM items WHERE deleted = 0 GROUP BY kind").fetchall()

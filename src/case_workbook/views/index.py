@@ -42,8 +42,9 @@ class CaseIndex:
         self.reload()
 
     def reload(self) -> None:
-        self.items: dict[str, AnyItem] = {item.id: item for item in self.case.items()}
-        self._search = {item_id: search_text(item) for item_id, item in self.items.items()}
+        loaded = self.case.items_with_search()
+        self.items: dict[str, AnyItem] = {item.id: item for item, _ in loaded}
+        self._search = {item.id: text for item, text in loaded}
         self._referrers: dict[str, set[str]] = {}
         for item in self.items.values():
             self._add_refs(item)

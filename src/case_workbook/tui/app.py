@@ -1,0 +1,113 @@
+"""The terminal application: start screen, first-run notice, the case screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from case_workbook.store.case_file import CaseFile
+from case_workbook.store.errors import CaseFileError
+from case_workbook.tui.screens.dialogs import ErrorScreen
+from case_workbook.user_state import UserState, load_state, save_state
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class CaseWorkbookApp(App[None]):
+    TITLE = "case-workbook"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
+        Binding("f2", "toggle_theme", "Light/dark", show=False, id="app.theme"),
+    ]
+
+    def __init__(self, case_path: Path | None = None, *, state: UserState | None = None) -> None:
+        super().__init__()
+        self.case_path = case_path
+        self.state = state if state is not None else load_state()
+        if self.state.theme in THEMES:
+            self.theme = self.state.theme
+
+    def on_mount(self) -> None:
+        from case_workbook.tui.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+        if self.case_path is not None:
+            self.open_case(self.case_path)
+        if not self.state.notice_dismissed:
+            from case_workbook.tui.screens.notice import NoticeScreen
+
+            self.push_screen(NoticeScreen(), self._notice_closed)
+
+    def _notice_closed(self, remember: bool | None) -> None:
+        if remember:
+            self.state.notice_dismissed = True
+            save_state(self.state)
+
+    # --- cases -------------------------------------------------------------------
+
+    def open_case(self, path: Path) -> bool:
+        """Open a case file and show it; a problem is shown in one sentence."""
+        from case_workbook.tui.screens.case_screen import CaseScreen
+
+        path = Path(path).expanduser()
+        self.close_case()
+        try:
+            case = CaseFile.open(path)
+        except CaseFileError as error:
+            self.show_error("This case could not be opened", str(error))
+            return False
+        self.state.remember(path, case.header.title)
+        save_state(self.state)
+        self.push_screen(CaseScreen(case))
+        if case.migrated_from is not None and case.backup_path is not None:
+            self.notify(f"This case was upgraded to the current file format; the earlier "
+                        f"file was kept as {case.backup_path.name}.", markup=False, timeout=10)
+        return True
+
+    def close_case(self) -> None:
+        """Leave the open case (everything is already saved) for the start screen."""
+        from case_workbook.tui.screens.case_screen import CaseScreen
+        from case_workbook.tui.screens.start import StartScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseScreen):
+                screen.case.close()  # now, so the same file can be opened again at once
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
+            self.pop_screen()
+
+    def show_error(self, title: str, message: str) -> None:
+        self.push_screen(ErrorScreen(title, message))
+
+    # --- look ----------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def watch_theme(self, theme: str) -> None:
+        if theme in THEMES and self.state.theme != theme:
+            self.state.theme = theme
+            save_state(self.state)
+
+    # --- the command palette -----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's own screenshot command would write case content to a file,
+        # so only these are offered.
+        from case_workbook.tui.commands import case_commands
+
+        yield SystemCommand("Light or dark theme", "Switch between the light and the dark look",
+                            self.action_toggle_theme)
+        yield from case_commands(self, screen)
+        yield SystemCommand("Quit", "Close case-workbook (everything is already saved)",
+                            self.exit)
+
+
+def run(case_path: Path | None = None) -> int:
+    CaseWorkbookApp(case_path).run()
+    return 0

@@ -1,0 +1,260 @@
+"""The case: a tab per view, a status line, and every action on items."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from case_workbook.model.items import AnyItem, Kind
+from case_workbook.store.case_file import CaseFile
+from case_workbook.store.errors import CaseFileError
+from case_workbook.tui.screens.dialogs import ConfirmScreen, KindChooser
+from case_workbook.tui.widgets.list_pane import ListPane
+from case_workbook.views.index import CaseIndex
+
+TABS: list[tuple[str, str, Kind | None]] = [
+    ("chronology", "Chronology", None),
+    ("threat", "Threats", Kind.THREAT),
+    ("witness", "Witnesses", Kind.WITNESS),
+    ("communication", "Communications", Kind.COMMUNICATION),
+    ("action", "Actions", Kind.ACTION),
+    ("event", "Events", Kind.EVENT),
+    ("person", "People", Kind.PERSON),
+    ("exhibit", "Exhibits", Kind.EXHIBIT),
+]
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+
+class CaseScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new", "New", id="case.new"),
+        Binding("e", "edit", "Edit", id="case.edit"),
+        Binding("t", "tag", "Tag", id="case.tag"),
+        Binding("slash", "filter", "Filter", id="case.filter"),
+        Binding("d,delete", "delete", "Delete", id="case.delete"),
+        Binding("ctrl+z", "undo", "Undo", id="case.undo"),
+        Binding("h", "history", "History", id="case.history"),
+        Binding("a", "add_file", "Add file", id="case.add_file"),
+        Binding("v", "verify", "Verify files", show=False, id="case.verify"),
+        Binding("x", "export", "Export", id="case.export"),
+        Binding("question_mark", "help", "Help", id="case.help"),
+        Binding("escape", "focus_list", "To list", show=False, id="case.focus_list"),
+        Binding("q", "quit_app", "Quit", id="case.quit"),
+    ]
+
+    def __init__(self, case: CaseFile) -> None:
+        super().__init__()
+        self.case = case
+        self.index = CaseIndex(case)
+
+    def compose(self) -> ComposeResult:
+        from case_workbook.tui.widgets.themes_pane import ThemesPane
+
+        with TabbedContent(id="tabs"):
+            for tab_id, title, kind in TABS:
+                with TabPane(title, id=f"tab-{tab_id}"):
+                    yield ListPane(kind, self.index, id=f"list-{tab_id}")
+            with TabPane("Themes", id="tab-themes"):
+                yield ThemesPane(self.index, id="themes")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.update_status()
+        self.current_list()
+        if (pane := self.current_list()) is not None:
+            pane.table.focus()
+
+    # --- helpers ---------------------------------------------------------------
+
+    def current_list(self) -> ListPane | None:
+        active = self.query_one(TabbedContent).active
+        if not active or active == "tab-themes":
+            return None
+        return self.query_one(f"#list-{active.removeprefix('tab-')}", ListPane)
+
+    def current_item(self) -> AnyItem | None:
+        pane = self.current_list()
+        return pane.table.current if pane is not None else None
+
+    def current_kind(self) -> Kind | None:
+        pane = self.current_list()
+        return pane.kind if pane is not None else None
+
+    def update_status(self) -> None:
+        saved = self.case.last_saved
+        when = "saved " + saved.astimezone().strftime("%H:%M:%S") if saved else "all saved"
+        text = (f"{self.case.path.name} · {self.case.framework.name} · {when} · "
+                "organizes information; no legal advice")
+        self.query_one(StatusLine).update(Text(text))
+
+    def refresh_lists(self, keep: str | None = None) -> None:
+        """After any change: every list, the themes view and the status line."""
+        for pane in self.query(ListPane):
+            pane.refresh_choices()
+            pane.reload(keep=keep if pane is self.current_list() else None)
+        from case_workbook.tui.widgets.themes_pane import ThemesPane
+
+        self.query_one(ThemesPane).refresh_view()
+        self.update_status()
+
+    def report(self, error: Exception, doing: str) -> None:
+        self.app.show_error(f"Could not {doing}", str(error))
+
+    def go_to(self, item_id: str) -> None:
+        """Show an item in its own tab and select it."""
+        item = self.index.get(item_id)
+        if item is None:
+            return
+        self.query_one(TabbedContent).active = f"tab-{item.kind.value}"
+        pane = self.query_one(f"#list-{item.kind.value}", ListPane)
+        pane.select_item(item_id)
+        pane.table.focus()
+
+    # --- actions -----------------------------------------------------------------
+
+    def action_focus_list(self) -> None:
+        if (pane := self.current_list()) is not None:
+            pane.table.focus()
+
+    def action_filter(self) -> None:
+        if (pane := self.current_list()) is not None:
+            pane.focus_filter()
+
+    @work(exit_on_error=False)
+    async def action_new(self) -> None:
+        kind = self.current_kind()
+        if kind is None:
+            kind = await self.app.push_screen_wait(KindChooser())
+            if kind is None:
+                return
+        await self.open_form(kind, None)
+
+    @work(exit_on_error=False)
+    async def action_edit(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            await self.open_form(item.kind, item)
+
+    @on(ListPane.ItemChosen)
+    def _chosen(self, event: ListPane.ItemChosen) -> None:
+        self.action_edit()
+
+    async def open_form(self, kind: Kind, item: AnyItem | None) -> None:
+        from case_workbook.tui.screens.item_form import ItemFormScreen
+
+        stored = await self.app.push_screen_wait(
+            ItemFormScreen(kind, self.index, item, save=self.save_item))
+        if stored is not None:
+            self.refresh_lists(keep=stored.id)
+            if self.current_kind() not in (None, stored.kind):
+                self.go_to(stored.id)
+
+    def save_item(self, item: AnyItem) -> AnyItem:
+        """Add or update through the store, then keep the index current.
+        Raises CaseFileError with a sentence; the caller keeps what was typed."""
+        stored = self.case.update(item) if item.id else self.case.add(item)
+        self.index.put(stored)
+        return stored
+
+    @work(exit_on_error=False)
+    async def action_tag(self) -> None:
+        from case_workbook.tui.screens.tag_screen import TagScreen
+
+        item = self.current_item()
+        if item is None:
+            return
+        stored = await self.app.push_screen_wait(TagScreen(item, self.index, save=self.save_item))
+        if stored is not None:
+            self.refresh_lists(keep=stored.id)
+
+    @work(exit_on_error=False)
+    async def action_delete(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        label = item.summary or getattr(item, "name", "") or item.id
+        if not await self.app.push_screen_wait(ConfirmScreen(
+                f"Delete {item.id} ({label[:80]})? You can bring it back with Undo (ctrl+z).",
+                yes="Delete")):
+            return
+        try:
+            self.case.delete(item.id)
+        except CaseFileError as error:
+            self.report(error, f"delete {item.id}")
+            return
+        self.index.remove(item.id)
+        self.refresh_lists()
+        self.notify(f"Deleted {item.id}. Press ctrl+z to undo.", markup=False)
+
+    def action_undo(self) -> None:
+        try:
+            message = self.case.undo()
+        except CaseFileError as error:
+            self.report(error, "undo")
+            return
+        if message is None:
+            self.notify("There is nothing to undo.", markup=False)
+            return
+        self.index.reload()
+        self.refresh_lists()
+        self.notify(message, markup=False)
+
+    def action_history(self) -> None:
+        from case_workbook.tui.screens.history import HistoryScreen
+
+        item = self.current_item()
+        if item is not None:
+            self.app.push_screen(HistoryScreen(item.id, self.case.activity(item.id)))
+
+    @work(exit_on_error=False)
+    async def action_add_file(self) -> None:
+        from case_workbook.tui.screens.add_file import AddFileScreen
+
+        stored = await self.app.push_screen_wait(AddFileScreen(self.case))
+        if stored is not None:
+            self.index.put(stored)
+            self.refresh_lists(keep=stored.id)
+            self.go_to(stored.id)
+            self.notify(f"Added {stored.id}: {stored.file.original_name if stored.file else ''}",
+                        markup=False)
+
+    def action_verify(self) -> None:
+        from case_workbook.store.exhibits import verify_exhibits
+
+        results = verify_exhibits(self.case)
+        problems = [f"{r.exhibit_id}: {r.status} — {r.detail}" for r in results if r.status != "ok"]
+        if problems:
+            self.app.show_error("Some exhibit files are not as they were", "\n".join(problems))
+        else:
+            self.notify(f"All {len(results)} exhibit files match their SHA-256.", markup=False)
+
+    def action_export(self) -> None:
+        from case_workbook.tui.screens.export_screen import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.case))
+
+    def action_help(self) -> None:
+        from case_workbook.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit_app(self) -> None:
+        self.app.exit()
+
+    def filter_by_theme(self, theme_id: str) -> None:
+        """From the palette: show the chronology with only this theme's items."""
+        self.query_one(TabbedContent).active = "tab-chronology"
+        self.query_one("#list-chronology", ListPane).show_theme(theme_id)
+
+    def on_unmount(self) -> None:
+        self.case.close()

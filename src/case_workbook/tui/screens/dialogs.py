@@ -1,0 +1,93 @@
+"""Small modal dialogs: confirm, error, choose a kind."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from case_workbook.model.items import KIND_LABELS, Kind
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 70; max-width: 95%; height: auto; max-height: 90%;
+                    border: thick $primary; background: $surface; padding: 1 2; }}
+{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .buttons {{ height: auto; margin-top: 1; align-horizontal: right; }}
+{name} .buttons Button {{ margin-left: 2; }}
+"""
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", id="confirm.cancel"),
+                Binding("y", "dismiss(True)", "Yes", show=False, id="confirm.yes")]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), classes="title")
+            with Horizontal(classes="buttons"):
+                yield Button(self.no, id="no")
+                yield Button(self.yes, id="yes", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ErrorScreen(ModalScreen[None]):
+    """A problem the person should read: what happened and what to do."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ErrorScreen") + """
+    ErrorScreen VerticalScroll { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape,enter", "dismiss", "Close", id="error.close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text), classes="title")
+            with VerticalScroll():
+                yield Static(Text(self.message))
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self) -> None:
+        self.dismiss()
+
+
+class KindChooser(ModalScreen[Kind | None]):
+    """Which kind of item to add (from the chronology, where any kind fits)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="KindChooser") + """
+    KindChooser OptionList { height: auto; }
+    """
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="kind.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("What would you like to add?", classes="title")
+            yield OptionList(*[Option(KIND_LABELS[k], id=k.value) for k in Kind])
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(Kind(event.option.id))

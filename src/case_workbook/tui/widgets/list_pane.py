@@ -1,0 +1,182 @@
+"""One tab's list: a filter bar, a count, the items, and the selected item's detail."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from case_workbook.model.items import KIND_LABELS, KIND_PLURALS, AnyItem, Kind
+from case_workbook.views.columns import Column
+from case_workbook.views.detail import detail_lines
+from case_workbook.views.index import CaseIndex, Filter
+from case_workbook.tui.widgets.item_table import ItemTable
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    """Every field, link, theme (with its note) and exhibit of one item."""
+
+    DEFAULT_CSS = """
+    DetailPane { border-left: tall $panel; padding: 0 1; }
+    DetailPane .detail-label { color: $text-muted; text-style: bold; margin-top: 1; }
+    """
+
+    def show(self, item: AnyItem | None, index: CaseIndex) -> None:
+        self.remove_children()
+        if item is None:
+            self.mount(Static(Text("Nothing selected.")))
+            return
+        widgets = []
+        for line in detail_lines(item, index):
+            widgets.append(Static(Text(line.label), classes="detail-label"))
+            widgets.append(Static(Text(line.value)))
+        self.mount_all(widgets)
+        self.scroll_home(animate=False)
+
+
+class ListPane(Vertical):
+    """The list of one kind (or, with kind None, the chronology)."""
+
+    DEFAULT_CSS = """
+    ListPane .filter-bar { height: auto; }
+    ListPane .filter-bar Input { width: 1fr; }
+    ListPane .filter-bar Select { width: 24; }
+    ListPane .count { width: auto; padding: 1 1 0 1; color: $text-muted; }
+    ListPane .body { height: 1fr; }
+    ListPane ItemTable { width: 2fr; }
+    ListPane DetailPane { width: 1fr; min-width: 30; }
+    ListPane.narrow .body { layout: vertical; }
+    ListPane.narrow ItemTable { width: 1fr; height: 2fr; }
+    ListPane.narrow DetailPane { width: 1fr; height: 1fr; border-left: none;
+                                 border-top: tall $panel; }
+    """
+
+    class ItemChosen(Message):
+        """Enter or a double click on a row: open it."""
+
+        def __init__(self, item: AnyItem) -> None:
+            super().__init__()
+            self.item = item
+
+    def __init__(self, kind: Kind | None, index: CaseIndex, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kind = kind
+        self.index = index
+        self.filter = Filter()
+        self._total = 0
+
+    def compose(self) -> ComposeResult:
+        noun = "the chronology" if self.kind is None else KIND_PLURALS[self.kind]
+        with Horizontal(classes="filter-bar"):
+            yield Input(placeholder=f"Filter {noun} by words…", id="filter-text")
+            yield Select([], prompt="Any theme", id="filter-theme")
+            yield Select([], prompt="Any person", id="filter-person")
+            if self.kind is None:
+                yield Select([(KIND_LABELS[k], k) for k in Kind if k != Kind.PERSON],
+                             prompt="Any kind", id="filter-kind")
+            yield Label("", classes="count")
+        with Horizontal(classes="body"):
+            yield ItemTable(self._cell_text)
+            yield DetailPane()
+
+    def on_mount(self) -> None:
+        self.refresh_choices()
+        self.reload()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "narrow")
+
+    @property
+    def table(self) -> ItemTable:
+        return self.query_one(ItemTable)
+
+    def _cell_text(self, column: Column, item: AnyItem) -> str:
+        return column.text(item, self.index)
+
+    def refresh_choices(self) -> None:
+        """Theme and person choices follow the case's framework and people."""
+        themes = self.query_one("#filter-theme", Select)
+        themes.set_options([(t.name, t.id) for t in self.index.case.framework.themes])
+        people = self.query_one("#filter-person", Select)
+        people.set_options([(f"{p.name} ({p.id})", p.id) for p in self.index.people()])
+
+    def reload(self, keep: str | None = None) -> None:
+        """Rebuild the rows from the index (after an edit, or a filter change)."""
+        table = self.table
+        if keep is None and table.current is not None:
+            keep = table.current.id
+        table.set_columns(self.index.columns(self.kind))
+        base = self.index.listing(self.kind)
+        self._total = len(base)
+        rows = self.index.apply(base, self.filter)
+        if table.sort is not None:
+            column = next((c for c in table.columns if c.key == table.sort.key), None)
+            if column is not None:
+                rows = self.index.sort(rows, column, table.sort.descending)
+        table.set_rows(rows, keep=keep)
+        self._show_count(len(rows))
+
+    def _show_count(self, shown: int) -> None:
+        text = f"{shown} of {self._total}" if self.filter.active else f"{self._total}"
+        self.query_one(".count", Label).update(Text(text))
+
+    def focus_filter(self) -> None:
+        self.query_one("#filter-text", Input).focus()
+
+    def set_filter(self, **changes) -> None:
+        values = {"text": self.filter.text, "theme": self.filter.theme,
+                  "person": self.filter.person, "kind": self.filter.kind, **changes}
+        self.filter = Filter(**values)
+        self.reload()
+
+    def show_theme(self, theme_id: str | None) -> None:
+        select = self.query_one("#filter-theme", Select)
+        select.value = theme_id if theme_id else Select.NULL
+
+    @on(Input.Changed, "#filter-text")
+    def _text_changed(self, event: Input.Changed) -> None:
+        self.set_filter(text=event.value)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        value = None if event.select.is_blank() else event.value
+        field = {"filter-theme": "theme", "filter-person": "person",
+                 "filter-kind": "kind"}.get(event.select.id or "")
+        if field:
+            self.set_filter(**{field: value})
+
+    @on(ItemTable.Highlighted)
+    def _highlighted(self, event: ItemTable.Highlighted) -> None:
+        self.query_one(DetailPane).show(event.item, self.index)
+
+    @on(ItemTable.Selected)
+    def _selected(self, event: ItemTable.Selected) -> None:
+        self.post_message(self.ItemChosen(event.item))
+
+    @on(ItemTable.Sorted)
+    def _sorted(self, event: ItemTable.Sorted) -> None:
+        self.reload()
+
+    def select_item(self, item_id: str) -> bool:
+        """Put the cursor on an item, clearing the filter if it hides it."""
+        table = self.table
+        for n, item in enumerate(table.rows):
+            if item.id == item_id:
+                table.cursor = n
+                return True
+        if self.filter.active:
+            self.clear_filter()
+            self.reload(keep=item_id)
+            return table.current is not None and table.current.id == item_id
+        return False
+
+    def clear_filter(self) -> None:
+        with self.prevent(Input.Changed, Select.Changed):
+            self.query_one("#filter-text", Input).value = ""
+            for select in self.query(Select):
+                select.clear()
+        self.filter = Filter()
+
