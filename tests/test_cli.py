@@ -37,7 +37,8 @@ def one_sentence_error(result):
 
 
 def test_every_subcommand_has_help():
-    for command in ["new", "frameworks", "demo", "check", "export", "import", "schema"]:
+    for command in ["new", "open", "frameworks", "demo", "check", "export", "import",
+                    "schema"]:
         assert "usage: case-workbook " + command in run(command, "--help").stdout
     assert "no legal advice" in run("--help").stdout
 
@@ -169,3 +170,17 @@ def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "case_workbook", "--version"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("case-workbook ")
+
+
+def test_open_refuses_a_non_case_in_one_sentence(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    assert "not a case-workbook case file" in one_sentence_error(run("open", path, ok=False))
+    assert path.read_text() == "hello"
+
+
+def test_open_without_a_terminal_prints_the_case(tmp_path):
+    demo = tmp_path / "d.cwb"
+    run("demo", demo, "--no-open")
+    shown = run("open", demo).stdout
+    assert "People v. Doe (demo)" in shown and "Chronology" in shown

@@ -28,5 +28,6 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 def test_readme_names_every_subcommand():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ["new", "frameworks", "demo", "check", "export", "import", "schema"]:
+    for command in ["new", "open", "frameworks", "demo", "check", "export", "import",
+                    "schema"]:
         assert f"`case-workbook {command}" in text
