@@ -45,7 +45,7 @@ def fsync_dir(folder: Path) -> None:
             os.close(dir_fd)
 
 
-def describe_os_error(error: OSError, path: Path | str) -> str:
+def describe_os_error(error: OSError, path: Path | str, doing: str = "use") -> str:
     """One plain sentence for an operating-system error about `path`."""
     import errno
 
@@ -63,4 +63,6 @@ def describe_os_error(error: OSError, path: Path | str) -> str:
         errno.EIO: "the disk reported an input/output error",
     }
     reason = reasons.get(error.errno or 0, error.strerror or "the system refused")
-    return f"Could not use {path}: {reason}."
+    if doing == "write" and error.errno == errno.ENOENT:
+        reason = "its folder does not exist"
+    return f"Could not {doing} {path}: {reason}."

@@ -63,7 +63,7 @@ def export_json(case: CaseFile, out: Path) -> None:
             _write_files(case, _copied_hashes(document.items), handle)
             handle.write("}\n}\n")
     except OSError as error:
-        raise InterchangeError(describe_os_error(error, out)) from None
+        raise InterchangeError(describe_os_error(error, out, "write")) from None
 
 
 def _write_files(case: CaseFile, hashes: list[str], handle: IO[str]) -> None:
@@ -91,7 +91,7 @@ def read_json(path: Path) -> CaseDocument:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
-        raise InterchangeError(describe_os_error(error, path)) from None
+        raise InterchangeError(describe_os_error(error, path, "read")) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -227,7 +227,7 @@ def load_builtin(framework_id: str) -> Framework:
     known = builtin_framework_ids()
     if framework_id not in known:
         raise FrameworkError(
-            f'{framework_id}: is not a built-in framework; the built-in ones are {", ".join(known)}.'
+            f'"{framework_id}" is not a built-in framework; the built-in ones are {", ".join(known)}.'
         )
     name = f"{framework_id}.toml"
     data = (files("case_workbook") / "templates" / name).read_bytes()

@@ -1,0 +1,95 @@
+"""Completing a file path as it is typed, from the folder's listing.
+
+The suggestion appears greyed after the cursor; tab or the right arrow takes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.suggester import Suggester
+from textual.widgets import Input
+
+MAX_ENTRIES = 2000  # a huge folder is not worth listing on every keystroke
+
+
+def _expand(text: str) -> Path:
+    return Path(os.path.expanduser(text))
+
+
+def complete_path(value: str, suffixes: Iterable[str] = ()) -> str | None:
+    """`value` completed from its folder's listing, or None.
+
+    One match gives the whole name (a folder gets a trailing slash); several give
+    their common start when it is longer than what was typed, else the first in
+    order. Hidden entries are offered only once a dot has been typed."""
+    if not value:
+        return None
+    folder_text, _, prefix = value.rpartition(os.sep)
+    folder = _expand(folder_text + os.sep) if folder_text or value.startswith(os.sep) else Path(".")
+    wanted = tuple(s.lower() for s in suffixes)
+    matches: list[tuple[str, bool]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for count, entry in enumerate(entries):
+                if count >= MAX_ENTRIES:
+                    break
+                name = entry.name
+                if not name.startswith(prefix) or (name.startswith(".") and not prefix.startswith(".")):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    continue
+                if is_dir or not wanted or name.lower().endswith(wanted):
+                    matches.append((name, is_dir))
+    except OSError:
+        return None
+    if not matches:
+        return None
+    matches.sort()
+    if len(matches) == 1:
+        name, is_dir = matches[0]
+        completed = name + (os.sep if is_dir else "")
+    else:
+        common = os.path.commonprefix([name for name, _ in matches])
+        completed = common if len(common) > len(prefix) else matches[0][0]
+        if completed == matches[0][0] and matches[0][1]:
+            completed += os.sep
+    head = value[: len(value) - len(prefix)]
+    suggestion = head + completed
+    return suggestion if suggestion != value else None
+
+
+class PathSuggester(Suggester):
+    """Suggests the typed path completed from the folder listing. Paths are
+    case-sensitive and folders change, so nothing is case-folded or cached."""
+
+    def __init__(self, suffixes: Iterable[str] = ()) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.suffixes = tuple(suffixes)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        # Listing a folder can be slow (network drives): off the event loop.
+        return await asyncio.to_thread(complete_path, value, self.suffixes)
+
+
+class PathInput(Input):
+    """An Input for a path where tab takes the suggestion (and moves on when
+    there is none), as in a shell."""
+
+    BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="path.complete")]
+
+    def __init__(self, value: str = "", *, suffixes: Iterable[str] = (), **kwargs) -> None:
+        super().__init__(value, suggester=PathSuggester(suffixes), **kwargs)
+
+    def action_complete(self) -> None:
+        if self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
