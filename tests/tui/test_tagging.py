@@ -78,7 +78,7 @@ async def test_accept_a_suggestion_with_a_note_and_reject_another(tmp_path):
         await pilot.press("enter")  # back to the list of themes
         await pilot.press("down")  # "Immediacy"
         await pilot.press("r")
-        assert prompt_text(dialog, "immediacy").endswith("suggestion rejected")
+        assert prompt_text(dialog, "immediacy").endswith("[ ] not linked · rejected")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, TagScreen)

@@ -25,7 +25,8 @@ KEY_MOMENT_PHRASE: dict[KeyMoment, str] = {
     KeyMoment.SURRENDER: "the surrender",
 }
 
-KEY_MOMENT_MARK = "◆"  # shown with the words, never instead of them
+KEY_MOMENT_MARK = "◆"
+_MARK = "\x00moment\x00"  # stands for the moment's name while shortening  # shown with the words, never instead of them
 
 
 def id_number(item_id: str) -> tuple[str, int]:
@@ -69,12 +70,21 @@ class ChronologyRow:
                                for moment, ref in self.moments.items()}
         return self._intervals
 
-    def interval_text(self, moment: KeyMoment) -> str:
+    def interval_text(self, moment: KeyMoment, *, short: bool = False) -> str:
+        """'26 h before the act began'; with `short`, for a column already
+        headed by the moment: '26 h before'."""
         if isinstance(self.item, Event) and self.item.key_moment == moment \
                 and self.moments.get(moment) and self.moments[moment].event.id == self.item.id:
             return "this moment"
         found = self.intervals.get(moment)
-        return found.describe(KEY_MOMENT_PHRASE[moment]) if found is not None else ""
+        if found is None:
+            return ""
+        if not short:
+            return found.describe(KEY_MOMENT_PHRASE[moment])
+        text = found.describe(_MARK)
+        for tail in (f" as {_MARK}", f" relative to {_MARK}", f" {_MARK}"):
+            text = text.replace(tail, "")
+        return text
 
 
 def dated(items: Iterable[AnyItem]) -> list[AnyItem]:

@@ -22,7 +22,6 @@ class CaseWorkbookApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
         Binding("f2", "toggle_theme", "Light/dark", show=False, id="app.theme"),
     ]
 

@@ -128,7 +128,7 @@ class CaseIndex:
         for moment in self.key_moments():
             def text(item, index, moment=moment):
                 row = rows.get(item.id)
-                return row.interval_text(moment) if row else ""
+                return row.interval_text(moment, short=True) if row else ""
 
             def sort(item, index, moment=moment):
                 row = rows.get(item.id)
@@ -138,7 +138,7 @@ class CaseIndex:
 
             extra.append(Column(f"from_{moment.name.lower()}",
                                 f"From {KEY_MOMENT_PHRASE[moment].removeprefix('the ')}",
-                                text, 22, sort=sort))
+                                text, 40, sort=sort))
         return CHRONOLOGY_COLUMNS + extra
 
     # --- lists -------------------------------------------------------------------

@@ -42,13 +42,16 @@ class CaseScreen(Screen):
         Binding("slash", "filter", "Filter", id="case.filter"),
         Binding("d,delete", "delete", "Delete", id="case.delete"),
         Binding("ctrl+z", "undo", "Undo", id="case.undo"),
-        Binding("h", "history", "History", id="case.history"),
-        Binding("a", "add_file", "Add file", id="case.add_file"),
+        Binding("h", "history", "History", show=False, id="case.history"),
+        Binding("a", "add_file", "Add file", show=False, id="case.add_file"),
         Binding("v", "verify", "Verify files", show=False, id="case.verify"),
         Binding("x", "export", "Export", id="case.export"),
         Binding("question_mark", "help", "Help", id="case.help"),
         Binding("escape", "focus_list", "To list", show=False, id="case.focus_list"),
         Binding("q", "quit_app", "Quit", id="case.quit"),
+        *[Binding(str(n), f"show_tab({n - 1})", title, show=False, id=f"case.tab_{tab_id}")
+          for n, (tab_id, title) in enumerate(
+              [(t[0], t[1]) for t in TABS] + [("themes", "Themes")], start=1)],
     ]
 
     def __init__(self, case: CaseFile) -> None:
@@ -94,7 +97,7 @@ class CaseScreen(Screen):
         saved = self.case.last_saved
         when = "saved " + saved.astimezone().strftime("%H:%M:%S") if saved else "all saved"
         text = (f"{self.case.path.name} · {self.case.framework.name} · {when} · "
-                "organizes information; no legal advice")
+                "no legal advice")
         self.query_one(StatusLine).update(Text(text))
 
     def refresh_lists(self, keep: str | None = None) -> None:
@@ -121,6 +124,11 @@ class CaseScreen(Screen):
         pane.table.focus()
 
     # --- actions -----------------------------------------------------------------
+
+    def action_show_tab(self, position: int) -> None:
+        tab_ids = [f"tab-{t[0]}" for t in TABS] + ["tab-themes"]
+        self.query_one(TabbedContent).active = tab_ids[position]
+        self.action_focus_list()
 
     def action_focus_list(self) -> None:
         if (pane := self.current_list()) is not None:

@@ -81,13 +81,23 @@ def when_text(entry: ActivityEntry) -> str:
     return at.astimezone().strftime("%a %d %b %Y %H:%M")
 
 
+def _undo_words(entry: ActivityEntry) -> str:
+    if entry.before is None:
+        return "the delete was undone; the item is back"
+    if entry.after is None:
+        return "adding it was undone; the item is removed"
+    return "an edit was undone"
+
+
 def entry_text(entry: ActivityEntry) -> Text:
     what = ACTION_WORDS.get(entry.action, entry.action)
     text = Text(f"{when_text(entry)} · {one_line(entry.actor)} · ")
     text.append(what, style="bold")
+    if entry.action == "undo":
+        text.append(" · " + _undo_words(entry))
     if entry.undone:
         text.append(" (later undone)")
-    if entry.action in ("edit", "undo"):
+    if entry.action == "edit" or (entry.action == "undo" and entry.before and entry.after):
         changes = changed_fields(entry.before, entry.after)
         for name, old, new in changes:
             text.append(f"\n  {name.replace('_', ' ')}: {short(old)} → {short(new)}")
@@ -99,7 +109,7 @@ def entry_text(entry: ActivityEntry) -> Text:
 class HistoryScreen(ModalScreen[None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="HistoryScreen") + """
     HistoryScreen > Vertical { width: 100; }
-    HistoryScreen VerticalScroll { height: auto; max-height: 16; }
+    HistoryScreen VerticalScroll { height: auto; max-height: 1fr; }
     HistoryScreen .entry { margin-bottom: 1; }
     """
     BINDINGS = [Binding("escape,enter", "close", "Close", id="history.close")]
@@ -118,7 +128,7 @@ class HistoryScreen(ModalScreen[None]):
                 for entry in self.entries:
                     yield Static(entry_text(entry), classes="entry")
             with Horizontal(classes="buttons"):
-                yield Button("Close", id="close", variant="primary")
+                yield Button("Close", id="close", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#history-entries").focus()

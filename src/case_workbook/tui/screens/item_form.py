@@ -29,7 +29,7 @@ from case_workbook.model.items import (
 from case_workbook.model.when import WhenError
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.screens.dialogs import ConfirmScreen
-from case_workbook.tui.widgets.pickers import ItemPicker, PersonPicker, exhibit_choices, item_choices
+from case_workbook.tui.widgets.pickers import CheckList, ItemPicker, PersonPicker, exhibit_choices, item_choices
 from case_workbook.tui.widgets.when_field import WhenField
 from case_workbook.views.columns import size_text
 from case_workbook.views.index import CaseIndex
@@ -179,8 +179,8 @@ class ItemFormScreen(ModalScreen[AnyItem | None]):
         if spec.type == "multi":
             assert spec.enum is not None
             chosen = set(value or [])
-            return SelectionList[str](*[Selection(m.value, m.value, m in chosen) for m in spec.enum],
-                                      id=wid, classes="multi")
+            return CheckList(*[Selection(m.value, m.value, m in chosen) for m in spec.enum],
+                             id=wid, classes="multi")
         own_id = self.item.id if self.item is not None else ""
         if spec.type in ("people", "person"):
             ids = [value] if spec.type == "person" and value else list(value or [])
@@ -215,7 +215,7 @@ class ItemFormScreen(ModalScreen[AnyItem | None]):
                               + (f" ({link.note})" if link.note else "") for link in themes)
             lines.append(f"Themes: {names}. Change them with Tag (t) in the list.")
         if lines:
-            yield Label("Kept as they are", classes="field-label")
+            yield Label("Not edited in this form", classes="field-label")
         for line in lines:
             yield Static(Text(line), classes="read-only")
 
@@ -255,8 +255,10 @@ class ItemFormScreen(ModalScreen[AnyItem | None]):
         if isinstance(widget, WhenField):
             try:
                 return widget.value()
-            except WhenError as error:
-                raise FieldError(f"✗ {error}") from None
+            except WhenError:
+                # The sentence is already on the line under the input.
+                raise FieldError("✗ Change the date above so it can be read, or leave it "
+                                 "empty if it is not known.") from None
         if isinstance(widget, TextArea):
             return widget.text
         if isinstance(widget, Select):

@@ -28,14 +28,21 @@ from case_workbook.tui.widgets.path_suggester import PathInput
 
 SUFFIX = ".cwb"
 
-FORM_CSS = DIALOG_CSS.format(name="{name}") + """
+FORM_CSS = """
 {name} > Vertical {{ width: 90; }}
-{name} VerticalScroll {{ height: auto; max-height: 1fr; }}
+{name} VerticalScroll {{ height: auto; max-height: 50vh; }}
 {name} .field {{ margin-top: 1; }}
+{name} Input.-textual-compact {{ background: $panel; }}
+{name} Input.-textual-compact:focus {{ background: $primary-muted; }}
 {name} .hint {{ color: $text-muted; }}
 {name} .error {{ color: $text-error; text-style: bold; display: none; }}
 {name} .error.-shown {{ display: block; }}
 """
+
+
+def form_css(name: str) -> str:
+    """The dialog look plus field hints and error lines (hidden until needed)."""
+    return DIALOG_CSS.format(name=name) + FORM_CSS.format(name=name)
 
 
 @dataclass(frozen=True)
@@ -88,25 +95,33 @@ def default_folder() -> Path:
 def shown_path(path: Path) -> str:
     """The path as a person would type it: the home folder as ~."""
     try:
-        return "~/" + str(path.relative_to(Path.home()))
+        inside = path.relative_to(Path.home())
     except ValueError:
         return str(path)
+    return "~" if inside == Path(".") else f"~/{inside}"
 
 
-def framework_prompt(choice: Choice) -> Text:
+def framework_prompt(choice: Choice, chosen: bool) -> Text:
+    """Name and sources; the chosen one is marked by a symbol and a word, not
+    only by the highlight colour."""
     framework = choice.framework
-    text = Text(framework.name, style="bold")
+    text = Text("● " if chosen else "○ ")
+    text.append(framework.name, style="bold")
+    if chosen:
+        text.append("  (chosen)")
     if choice.file is not None:
         text.append(f"  (your file: {choice.file.name})")
-    text.append("\n  Sources: " + "; ".join(framework.sources), style="dim")
+    text.append("\n    Sources: " + "; ".join(framework.sources), style="dim")
     return text
 
 
 class NewCaseScreen(ModalScreen[Path | None]):
     """Dismissed with the new case's path, or None when cancelled."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="NewCaseScreen") + """
-    NewCaseScreen #frameworks { height: auto; max-height: 9; }
+    DEFAULT_CSS = form_css("NewCaseScreen") + """
+    NewCaseScreen > Vertical { height: 100%; max-height: 36; }
+    NewCaseScreen #fields { height: 1fr; }
+    NewCaseScreen #frameworks { height: 1fr; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="new_case.cancel"),
@@ -121,23 +136,23 @@ class NewCaseScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("A new case", classes="title")
-            with VerticalScroll():
+            with Vertical(id="fields"):
                 yield Label("Title (required)")
                 yield Input(id="title", placeholder="for example: Notes for my attorney",
                             compact=True)
                 yield Static(id="title-error", classes="error", markup=False)
                 yield Label("Defendant's name or a pseudonym (optional)", classes="field")
                 yield Input(id="defendant", compact=True)
-                yield Label("Framework: the themes your items can be linked to "
-                            "(↑ ↓ to choose)", classes="field")
-                yield OptionList(*[Option(framework_prompt(c), id=str(i))
-                                   for i, c in enumerate(self.choices)], id="frameworks")
-                for problem in self.problems:
-                    yield Static(f"Not offered: {problem}", classes="hint", markup=False)
                 yield Label("Save the case file as", classes="field")
                 yield PathInput(shown_path(default_folder() / file_name_for("")),
                                 suffixes=(SUFFIX,), id="path", compact=True)
                 yield Static(id="path-error", classes="error", markup=False)
+                yield Label("Framework: the themes your items can be linked to "
+                            "(↑ ↓ to choose)", classes="field")
+                for problem in self.problems:
+                    yield Static(f"Not offered: {problem}", classes="hint", markup=False)
+                yield OptionList(*[Option(framework_prompt(c, i == 0), id=str(i))
+                                   for i, c in enumerate(self.choices)], id="frameworks")
             yield Static(id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
@@ -147,6 +162,13 @@ class NewCaseScreen(ModalScreen[Path | None]):
         self.query_one("#frameworks", OptionList).highlighted = 0
         self.query_one("#title", Input).focus()
 
+    @on(OptionList.OptionHighlighted, "#frameworks")
+    def _framework_moved(self, event: OptionList.OptionHighlighted) -> None:
+        frameworks = event.option_list
+        for index, choice in enumerate(self.choices):
+            frameworks.replace_option_prompt_at_index(
+                index, framework_prompt(choice, index == event.option_index))
+
     # --- keeping the path in step with the title ------------------------------------
 
     @on(Input.Changed, "#title")
@@ -155,7 +177,8 @@ class NewCaseScreen(ModalScreen[Path | None]):
         if self.path_edited:
             return
         path_input = self.query_one("#path", PathInput)
-        folder = Path(path_input.value).parent if path_input.value else default_folder()
+        folder = (Path(path_input.value).parent if path_input.value.strip()
+                  else Path(shown_path(default_folder())))
         with path_input.prevent(Input.Changed):
             path_input.value = str(folder / file_name_for(event.value))
 

@@ -25,9 +25,9 @@ class NoticeScreen(ModalScreen[bool]):
     """Dismissed with whether to remember it (the app saves that)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="NoticeScreen") + """
-    NoticeScreen VerticalScroll { height: auto; max-height: 14; }
-    NoticeScreen .point { margin-bottom: 1; }
-    NoticeScreen Checkbox { margin-top: 0; }
+    NoticeScreen VerticalScroll { height: auto; max-height: 60vh; }
+    NoticeScreen .buttons { align-vertical: middle; }
+    NoticeScreen Checkbox { width: 1fr; }
     """
     BINDINGS = [Binding("escape", "dismiss(False)", "Close", id="notice.close")]
 
@@ -38,8 +38,8 @@ class NoticeScreen(ModalScreen[bool]):
                 for point in NOTICE:
                     yield Static(f"• {point}", classes="point", markup=False)
             with Horizontal(classes="buttons"):
-                yield Checkbox("Don't show this again", True, id="remember")
-                yield Button("I understand", id="ok", variant="primary")
+                yield Checkbox("Don't show this again", True, id="remember", compact=True)
+                yield Button("I understand", id="ok", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()

@@ -19,8 +19,8 @@ from case_workbook.tui.widgets.item_table import one_line
 from case_workbook.user_state import RecentCase, save_state
 
 PRODUCT = "case-workbook"
-PURPOSE = ("Keeps the facts of a duress defense in order — threats, witnesses, messages, "
-           "events and exhibits — in one file on this computer, for you and your attorney.")
+PURPOSE = ("Keeps the facts of a duress defense in order: threats, witnesses, messages, "
+           "events, exhibits; in one file on this computer.")
 MISSING = "(file not found)"
 
 
@@ -45,6 +45,7 @@ class StartScreen(Screen):
     StartScreen #product { text-style: bold; }
     StartScreen #purpose { margin-bottom: 1; }
     StartScreen #recent-title { text-style: bold; }
+    StartScreen #recent-hint { color: $text-muted; }
     StartScreen #recent { height: 1fr; min-height: 3; }
     StartScreen #no-recent { height: auto; margin: 1 0; }
     StartScreen #actions { height: auto; margin-top: 1; }
@@ -54,7 +55,7 @@ class StartScreen(Screen):
         Binding("n", "new_case", "New case", id="start.new"),
         Binding("o", "open_file", "Open a file", id="start.open"),
         Binding("d", "demo", "Demo case", id="start.demo"),
-        Binding("delete,r", "forget", "Remove from list", id="start.forget"),
+        Binding("delete,r", "forget", "Remove from list", show=False, id="start.forget"),
         Binding("question_mark", "help", "Help", id="start.help"),
         Binding("q", "quit", "Quit", id="start.quit"),
     ]
@@ -64,6 +65,8 @@ class StartScreen(Screen):
             yield Label(PRODUCT, id="product")
             yield Static(PURPOSE, id="purpose", markup=False)
             yield Label("Recent cases", id="recent-title")
+            yield Static("enter opens the highlighted case; r removes it from this list "
+                         "(the file stays)", id="recent-hint", markup=False)
             yield OptionList(id="recent")
             yield Static("No recent cases yet. Start a new case, open a case file, "
                          "or look around the demo case.", id="no-recent", markup=False)
@@ -87,6 +90,7 @@ class StartScreen(Screen):
                                 for r in self.app.state.recent)
         has_recent = bool(self.app.state.recent)
         recent_list.display = has_recent
+        self.query_one("#recent-hint").display = has_recent
         self.query_one("#no-recent").display = not has_recent
         if has_recent:
             recent_list.highlighted = 0

@@ -14,8 +14,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -39,13 +39,13 @@ def _cut(text: str, limit: int) -> str:
 class TagScreen(ModalScreen[AnyItem | None]):
     DEFAULT_CSS = """
     TagScreen { align: center middle; }
-    TagScreen > #tag-dialog { width: 110; max-width: 100%; height: 1fr; max-height: 40;
+    TagScreen > #tag-dialog { width: 110; max-width: 100%; height: 1fr; max-height: 34;
                               border: thick $primary; background: $surface; padding: 0 1; }
     TagScreen .title { text-style: bold; }
     TagScreen .hint { color: $text-muted; }
     TagScreen #tag-body { height: 1fr; margin-top: 1; }
-    TagScreen #theme-choices { width: 2fr; min-width: 24; height: 1fr; }
-    TagScreen #tag-detail { width: 3fr; height: 1fr; padding: 0 1; }
+    TagScreen #theme-choices { width: 34; max-width: 45%; height: 1fr; }
+    TagScreen #tag-detail { width: 1fr; height: 1fr; padding: 0 1; }
     TagScreen .section { color: $text-muted; text-style: bold; margin-top: 1; }
     TagScreen #suggestion-box, TagScreen #note-box { height: auto; }
     TagScreen #suggestion-buttons { height: auto; margin-top: 1; }
@@ -55,9 +55,9 @@ class TagScreen(ModalScreen[AnyItem | None]):
     TagScreen #tag-buttons Button { margin-left: 2; }
     """
     BINDINGS = [
-        Binding("space", "toggle", "Link / unlink", id="tag.toggle"),
-        Binding("a", "accept", "Accept suggestion", id="tag.accept"),
-        Binding("r", "reject", "Reject suggestion", id="tag.reject"),
+        Binding("space", "toggle", "Link/unlink", id="tag.toggle"),
+        Binding("a", "accept", "Accept", id="tag.accept"),
+        Binding("r", "reject", "Reject", id="tag.reject"),
         Binding("ctrl+s", "save", "Save", id="tag.save"),
         Binding("escape", "cancel", "Cancel", id="tag.cancel"),
     ]
@@ -86,14 +86,13 @@ class TagScreen(ModalScreen[AnyItem | None]):
             yield Label(Text(_cut(f"Themes for {self.item.id} "
                                   f"({KIND_LABELS[self.item.kind]}): {label}", 200)),
                         classes="title")
-            yield Static(Text("A suggestion is only a suggestion: it becomes a link when you "
-                              "accept it. Space links or unlinks the highlighted theme."),
+            yield Static(Text("A suggestion becomes a link only when you accept it."),
                          classes="hint")
             with Horizontal(id="tag-body"):
                 yield OptionList(*[Option(self._prompt(t), id=t.id) for t in self.themes],
                                  id="theme-choices")
                 with VerticalScroll(id="tag-detail"):
-                    yield Static(id="theme-about")
+                    yield Static(id="theme-head")
                     with Vertical(id="suggestion-box"):
                         yield Static(Text("Suggested because"), classes="section")
                         yield Static(id="reasons")
@@ -103,6 +102,7 @@ class TagScreen(ModalScreen[AnyItem | None]):
                     with Vertical(id="note-box"):
                         yield Static(Text(NOTE_LABEL), classes="section")
                         yield Input(placeholder=NOTE_LABEL, id="note")
+                    yield Static(id="theme-about")
             yield Static(id="tag-error")
             with Horizontal(id="tag-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
@@ -123,7 +123,7 @@ class TagScreen(ModalScreen[AnyItem | None]):
             return "[x] linked"
         if theme_id in self.suggested:
             if theme_id in self.rejected:
-                return "[ ] not linked · suggestion rejected"
+                return "[ ] not linked · rejected"
             return "[ ] not linked · suggested"
         return "[ ] not linked"
 
@@ -147,9 +147,10 @@ class TagScreen(ModalScreen[AnyItem | None]):
         theme = self.current
         if theme is None:
             return
-        about = Text(theme.name, style="bold")
-        about.append("\n" + self._state(theme.id))
-        about.append("\n\n" + theme.description)
+        head = Text(theme.name, style="bold")
+        head.append("\n" + self._state(theme.id))
+        self.query_one("#theme-head", Static).update(head)
+        about = Text("\n" + theme.description)
         about.append("\n\nSource: ", style="italic")
         about.append(theme.source)
         self.query_one("#theme-about", Static).update(about)

@@ -87,9 +87,11 @@ class ItemTable(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
         Binding("home", "jump(0)", "First", show=False, id="table.first"),
+        Binding("left", "pan(-8)", "Scroll left", show=False, id="table.left"),
+        Binding("right", "pan(8)", "Scroll right", show=False, id="table.right"),
         Binding("end", "jump(-1)", "Last", show=False, id="table.last"),
         Binding("enter", "select", "Open", show=False, id="table.select"),
-        Binding("s", "next_sort", "Sort", id="table.sort"),
+        Binding("s", "next_sort", "Sort", show=False, id="table.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="table.reverse_sort"),
     ]
 
@@ -129,7 +131,8 @@ class ItemTable(ScrollView, can_focus=True):
         """Show `rows`; keep the cursor on the item with id `keep` if present."""
         self.rows = rows
         self._line_cache.clear()
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.virtual_size = Size(max(self._line_width(self._widths), self.size.width),
+                                 len(rows) + 1)
         target = 0
         if keep is not None:
             target = next((n for n, item in enumerate(rows) if item.id == keep), 0)
@@ -149,26 +152,26 @@ class ItemTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns()
-        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
 
     def _layout_columns(self) -> None:
+        """Columns get their preferred widths; spare room goes to the flexible
+        ones. When they do not fit, the list scrolls sideways (left/right)
+        rather than cutting every column down to a few letters."""
         width = max(self.size.width, 20)
-        gaps = len(self.columns)
         wanted = [c.width for c in self.columns]
-        spare = width - sum(wanted) - gaps
+        spare = width - self._line_width(wanted)
         flexible = [n for n, c in enumerate(self.columns) if c.flexible]
         if spare > 0 and flexible:
             for n in flexible:
                 wanted[n] += spare // len(flexible)
-        elif spare < 0:
-            # Shrink the widest columns first, never below 5 cells.
-            while spare < 0 and max(wanted, default=0) > 5:
-                widest = wanted.index(max(wanted))
-                wanted[widest] -= 1
-                spare += 1
         self._widths = wanted
+        self.virtual_size = Size(max(self._line_width(wanted), width), len(self.rows) + 1)
         self._line_cache.clear()
         self.refresh()
+
+    @staticmethod
+    def _line_width(widths: list[int]) -> int:
+        return 1 + sum(widths) + max(len(widths) - 1, 0)
 
     # --- drawing -----------------------------------------------------------------
 
@@ -189,7 +192,12 @@ class ItemTable(ScrollView, can_focus=True):
             style, marker = self.rich_style, " "
         cells = self._cells(index)
         text = marker + " ".join(fit(cell, w) for cell, w in zip(cells, self._widths))
-        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
+        return self._visible_part(text, style, width)
+
+    def _visible_part(self, text: str, style: Style, width: int) -> Strip:
+        scroll_x = int(self.scroll_offset.x)
+        strip = Strip([Segment(text, style)])
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
 
     def _cells(self, index: int) -> list[str]:
         cells = self._line_cache.get(index)
@@ -210,7 +218,7 @@ class ItemTable(ScrollView, can_focus=True):
                 arrow = " ▼" if self.sort.descending else " ▲"
             titles.append(column.title + arrow)
         text = " " + " ".join(fit(t, w) for t, w in zip(titles, self._widths))
-        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
+        return self._visible_part(text, style, width)
 
     def _scroll_to_cursor(self) -> None:
         visible = max(self.size.height - 1, 1)
@@ -225,6 +233,9 @@ class ItemTable(ScrollView, can_focus=True):
     def action_cursor(self, step: int) -> None:
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+
+    def action_pan(self, step: int) -> None:
+        self.scroll_to(x=max(0, self.scroll_offset.x + step), animate=False)
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(self.size.height - 2, 1))
@@ -262,7 +273,7 @@ class ItemTable(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         self.focus()
         if event.y == 0:
-            self._click_header(event.x)
+            self._click_header(event.x + int(self.scroll_offset.x))
             return
         index = self.scroll_offset.y + event.y - 1
         if 0 <= index < len(self.rows):

@@ -41,10 +41,10 @@ class ListPane(Vertical):
     """The list of one kind (or, with kind None, the chronology)."""
 
     DEFAULT_CSS = """
-    ListPane .filter-bar { height: auto; }
-    ListPane .filter-bar Input { width: 1fr; }
-    ListPane .filter-bar Select { width: 24; }
-    ListPane .count { width: auto; padding: 1 1 0 1; color: $text-muted; }
+    ListPane .filter-bar { height: 1; margin: 1 0 1 0; }
+    ListPane .filter-bar Input { width: 1fr; min-width: 16; margin-right: 1; }
+    ListPane .filter-bar Select { width: 20; margin-right: 1; }
+    ListPane .count { width: auto; min-width: 8; padding: 0 1; color: $text-muted; }
     ListPane .body { height: 1fr; }
     ListPane ItemTable { width: 2fr; }
     ListPane DetailPane { width: 1fr; min-width: 30; }
@@ -71,12 +71,13 @@ class ListPane(Vertical):
     def compose(self) -> ComposeResult:
         noun = "the chronology" if self.kind is None else KIND_PLURALS[self.kind]
         with Horizontal(classes="filter-bar"):
-            yield Input(placeholder=f"Filter {noun} by words…", id="filter-text")
-            yield Select([], prompt="Any theme", id="filter-theme")
-            yield Select([], prompt="Any person", id="filter-person")
+            yield Input(placeholder=f"/ Filter {noun} by words…", id="filter-text",
+                        compact=True)
+            yield Select([], prompt="Any theme", id="filter-theme", compact=True)
+            yield Select([], prompt="Any person", id="filter-person", compact=True)
             if self.kind is None:
                 yield Select([(KIND_LABELS[k], k) for k in Kind if k != Kind.PERSON],
-                             prompt="Any kind", id="filter-kind")
+                             prompt="Any kind", id="filter-kind", compact=True)
             yield Label("", classes="count")
         with Horizontal(classes="body"):
             yield ItemTable(self._cell_text)

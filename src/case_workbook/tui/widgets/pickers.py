@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +18,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from case_workbook.model.items import KIND_LABELS, AnyItem, Kind, Person, Role
@@ -26,6 +30,23 @@ from case_workbook.tui.widgets.item_table import one_line
 from case_workbook.views.index import CaseIndex
 
 Choices = Callable[[], list[tuple[str, str]]]
+
+
+class CheckList(SelectionList[str]):
+    """A SelectionList whose boxes show ✓ when chosen: its own boxes differ only by colour."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        mark = "✓" if selection.value in self.selected else " "
+        segments[1] = Segment(mark, segments[1].style, segments[1].control)
+        return Strip(segments, strip.cell_length)
 
 
 def _cut(text: str, width: int = 70) -> str:
@@ -83,13 +104,14 @@ class ItemPicker(Vertical):
         self.multiple = multiple
         self.noun = noun
         self._labels: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
         self._filter = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="picker-row"):
             yield Input(placeholder=f"Filter {self.noun}…", classes="picker-filter")
             yield from self.extra_buttons()
-        yield SelectionList[str](id=None)
+        yield CheckList()
         yield Static("", classes="picker-note")
 
     def extra_buttons(self) -> ComposeResult:
@@ -99,16 +121,20 @@ class ItemPicker(Vertical):
         self.rebuild()
 
     @property
-    def options(self) -> SelectionList[str]:
-        return self.query_one(SelectionList)
+    def options(self) -> CheckList:
+        return self.query_one(CheckList)
 
-    def rebuild(self) -> None:
-        """Fill the list again: chosen first, then others that match the filter."""
-        self._labels = dict(self.choices())
+    def rebuild(self, reload: bool = True) -> None:
+        """Fill the list again: chosen first, then others that match the filter.
+        The choices are read again only when asked (not on each filter keystroke)."""
+        if reload or not self._labels:
+            self._labels = dict(self.choices())
+            self._folded = {i: label.casefold() for i, label in self._labels.items()}
         terms = self._filter.casefold().split()
+        chosen = set(self.selected)
         shown = [(i, self._labels.get(i, i)) for i in self.selected]
-        others = [(i, label) for i, label in self._labels.items() if i not in self.selected
-                  and all(t in label.casefold() for t in terms)]
+        others = [(i, label) for i, label in self._labels.items() if i not in chosen
+                  and all(t in self._folded[i] for t in terms)]
         shown += others[: self.LIMIT]
         selection_list = self.options
         with selection_list.prevent(SelectionList.SelectedChanged):
@@ -118,7 +144,15 @@ class ItemPicker(Vertical):
         selection_list.display = bool(shown)
         self.query_one(".picker-filter", Input).display = (
             len(self._labels) > self.FILTER_FROM or bool(self._filter))
-        self.query_one(".picker-note", Static).update(Text(self._note(len(others))))
+        text = self._note(len(others))
+        note = self.query_one(".picker-note", Static)
+        note.update(Text(text))
+        note.display = bool(text)
+
+    def shown_ids(self) -> list[str]:
+        """The ids listed now, in order."""
+        options = self.options
+        return [options.get_option_at_index(i).value for i in range(options.option_count)]
 
     def _note(self, matching: int) -> str:
         if not self._labels and not self.selected:
@@ -140,7 +174,7 @@ class ItemPicker(Vertical):
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._filter = event.value
-        self.rebuild()
+        self.rebuild(reload=False)
 
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: SelectionList.SelectedChanged) -> None:
@@ -180,6 +214,9 @@ class PersonPicker(ItemPicker):
     async def create_person(self) -> None:
         person = await self.app.push_screen_wait(NewPersonScreen(self.save))
         if person is not None:
+            for picker in self.screen.query(PersonPicker):
+                if picker is not self:
+                    picker.rebuild()  # the new person can be chosen there too
             self.choose(person.id)
             self.options.focus()
 

@@ -46,20 +46,20 @@ def _columns(theme_id: str) -> list[Column]:
         Column("id", "Id", lambda item, index: item.id, 8),
         Column("kind", "Kind", lambda item, index: KIND_LABELS[item.kind], 13),
         Column("summary", "Summary", lambda item, index: _label(item), 16, flexible=True),
-        Column("note", "Why it relates (note)", _note_for(theme_id), 16, flexible=True),
+        Column("note", "Note", _note_for(theme_id), 16, flexible=True),
     ]
 
 
 class ThemesPane(Widget):
     DEFAULT_CSS = """
     ThemesPane { layout: horizontal; height: 1fr; }
-    ThemesPane #theme-list { width: 30; max-width: 40%; height: 1fr;
+    ThemesPane #theme-list { width: 32; max-width: 40%; height: 1fr;
                              border-right: tall $panel; }
     ThemesPane #theme-side { width: 1fr; height: 1fr; }
-    ThemesPane #theme-text { height: 1fr; padding: 0 1; }
+    ThemesPane #theme-text { height: auto; padding: 0 1; }
     ThemesPane #linked-title { width: 1fr; padding: 0 1; text-style: bold;
                                background: $panel; }
-    ThemesPane #theme-items { height: 1fr; }
+    ThemesPane #theme-items { height: 2; }
     """
     BINDINGS = [
         Binding("escape", "back_to_themes", "To themes", show=False, id="themes.back"),
@@ -83,7 +83,7 @@ class ThemesPane(Widget):
         options = [Option(self._prompt(t), id=t.id) for t in self.framework.themes]
         if self.framework.limits or self.framework.distinctions:
             options.append(Option(Text("Framework notes", style="italic")
-                                  + Text("\n  limits and related defenses"), id=NOTES_ID))
+                                  + Text("\n  limits, distinctions"), id=NOTES_ID))
         yield OptionList(*options, id="theme-list")
         with Vertical(id="theme-side"):
             with VerticalScroll(id="theme-text"):
@@ -163,6 +163,7 @@ class ThemesPane(Widget):
         self.query_one("#linked-title", Label).update(Text(title))
         self.query_one("#linked-title").display = True
         table.display = bool(rows)
+        self._fit()
 
     def _show_notes(self) -> None:
         about = Text("Framework notes", style="bold")
@@ -183,6 +184,23 @@ class ThemesPane(Widget):
         self.query_one("#theme-text", VerticalScroll).scroll_home(animate=False)
         self.query_one("#linked-title").display = False
         self.table.display = False
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The text takes what it needs and the linked items the rest, so both
+        stay in view on a small terminal: the list gets up to 60% when long."""
+        side = self.query_one("#theme-side").size.height
+        table = self.table
+        wanted = len(table.rows) + 1 if table.display else 0
+        table_height = min(wanted, max(int(side * 0.6), 2)) if wanted else 0
+        if wanted:
+            table.styles.height = table_height
+        title = 1 if self.query_one("#linked-title").display else 0
+        text = self.query_one("#theme-text", VerticalScroll)
+        text.styles.max_height = max(side - table_height - title, 3) if side else None
 
     # --- moving around ---------------------------------------------------------------------
 
