@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from case_workbook.model.chronology import (
     KEY_MOMENT_PHRASE,
+    KIND_ORDER,
     ChronologyRow,
     KeyMomentRef,
     chronology,
@@ -109,8 +110,9 @@ class CaseIndex:
         return sum(1 for i in self.items.values() if i.kind == kind)
 
     def theme_items(self, theme_id: str) -> list[AnyItem]:
-        found = [i for i in self.items.values() if theme_id in i.theme_ids()]
-        return sorted(found, key=lambda i: (list(Kind).index(i.kind), _id_key(i.id)))
+        found = [i for i in self.items.values()
+                 if any(link.theme_id == theme_id for link in i.themes)]
+        return sorted(found, key=lambda i: (KIND_ORDER[i.kind], _id_key(i.id)))
 
     # --- chronology ------------------------------------------------------------
 

@@ -58,6 +58,7 @@ class CaseScreen(Screen):
         super().__init__()
         self.case = case
         self.index = CaseIndex(case)
+        self._themes_stale = False
 
     def compose(self) -> ComposeResult:
         from case_workbook.tui.widgets.themes_pane import ThemesPane
@@ -73,9 +74,19 @@ class CaseScreen(Screen):
 
     def on_mount(self) -> None:
         self.update_status()
-        self.current_list()
+        self.call_after_refresh(self._show_current)
+
+    def _show_current(self, keep: str | None = None) -> None:
         if (pane := self.current_list()) is not None:
-            pane.table.focus()
+            pane.ensure_fresh(keep)
+            if self.focused is None or self.focused is self:
+                pane.table.focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        if (pane := self.current_list()) is not None:
+            pane.ensure_fresh()
+        self._refresh_themes_if_shown()
 
     # --- helpers ---------------------------------------------------------------
 
@@ -103,12 +114,19 @@ class CaseScreen(Screen):
     def refresh_lists(self, keep: str | None = None) -> None:
         """After any change: every list, the themes view and the status line."""
         for pane in self.query(ListPane):
-            pane.refresh_choices()
-            pane.reload(keep=keep if pane is self.current_list() else None)
+            pane.mark_stale()
+        if (pane := self.current_list()) is not None:
+            pane.ensure_fresh(keep)
+        self._themes_stale = True
+        self._refresh_themes_if_shown()
+        self.update_status()
+
+    def _refresh_themes_if_shown(self) -> None:
         from case_workbook.tui.widgets.themes_pane import ThemesPane
 
-        self.query_one(ThemesPane).refresh_view()
-        self.update_status()
+        if self._themes_stale and self.query_one(TabbedContent).active == "tab-themes":
+            self._themes_stale = False
+            self.query_one(ThemesPane).refresh_view()
 
     def report(self, error: Exception, doing: str) -> None:
         self.app.show_error(f"Could not {doing}", str(error))
@@ -120,6 +138,7 @@ class CaseScreen(Screen):
             return
         self.query_one(TabbedContent).active = f"tab-{item.kind.value}"
         pane = self.query_one(f"#list-{item.kind.value}", ListPane)
+        pane.ensure_fresh()
         pane.select_item(item_id)
         pane.table.focus()
 
@@ -262,7 +281,9 @@ class CaseScreen(Screen):
     def filter_by_theme(self, theme_id: str) -> None:
         """From the palette: show the chronology with only this theme's items."""
         self.query_one(TabbedContent).active = "tab-chronology"
-        self.query_one("#list-chronology", ListPane).show_theme(theme_id)
+        pane = self.query_one("#list-chronology", ListPane)
+        pane.ensure_fresh()
+        pane.show_theme(theme_id)
 
     def on_unmount(self) -> None:
         self.case.close()

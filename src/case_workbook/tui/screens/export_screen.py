@@ -62,9 +62,7 @@ class ExportScreen(ModalScreen[None]):
                 yield Button("Export", id="export", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        path_input = self.query_one("#path", PathInput)
-        path_input.focus()
-        path_input.cursor_position = len(path_input.value)
+        self.query_one("#path", PathInput).focus()
 
     def _show_error(self, widget_id: str, message: str) -> None:
         label = self.query_one(f"#{widget_id}", Static)

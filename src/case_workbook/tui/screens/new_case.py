@@ -132,6 +132,7 @@ class NewCaseScreen(ModalScreen[Path | None]):
         super().__init__()
         self.choices, self.problems = available_frameworks()
         self.path_edited = False  # once the person types a path, the title no longer sets it
+        self.auto_path = shown_path(default_folder() / file_name_for(""))
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -144,7 +145,7 @@ class NewCaseScreen(ModalScreen[Path | None]):
                 yield Label("Defendant's name or a pseudonym (optional)", classes="field")
                 yield Input(id="defendant", compact=True)
                 yield Label("Save the case file as", classes="field")
-                yield PathInput(shown_path(default_folder() / file_name_for("")),
+                yield PathInput(self.auto_path,
                                 suffixes=(SUFFIX,), id="path", compact=True)
                 yield Static(id="path-error", classes="error", markup=False)
                 yield Label("Framework: the themes your items can be linked to "
@@ -179,13 +180,16 @@ class NewCaseScreen(ModalScreen[Path | None]):
         path_input = self.query_one("#path", PathInput)
         folder = (Path(path_input.value).parent if path_input.value.strip()
                   else Path(shown_path(default_folder())))
-        with path_input.prevent(Input.Changed):
-            path_input.value = str(folder / file_name_for(event.value))
+        self.auto_path = str(folder / file_name_for(event.value))
+        path_input.value = self.auto_path
 
     @on(Input.Changed, "#path")
-    def _path_changed(self) -> None:
-        self.path_edited = True
-        self._show_error("path-error", "")
+    def _path_changed(self, event: Input.Changed) -> None:
+        # Input also reports its first value and the ones set above: only a
+        # different value is the person's own.
+        if event.value != self.auto_path:
+            self.path_edited = True
+            self._show_error("path-error", "")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

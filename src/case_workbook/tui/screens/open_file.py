@@ -63,9 +63,7 @@ class OpenFileScreen(ModalScreen[Path | None]):
                 yield Button("Open", id="open", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        path_input = self.query_one("#path", PathInput)
-        path_input.focus()
-        path_input.cursor_position = len(path_input.value)
+        self.query_one("#path", PathInput).focus()
 
     def _show_error(self, message: str) -> None:
         label = self.query_one("#path-error", Static)

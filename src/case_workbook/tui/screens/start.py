@@ -85,15 +85,19 @@ class StartScreen(Screen):
 
     def refresh_recent(self) -> None:
         recent_list = self.query_one("#recent", OptionList)
+        index = recent_list.highlighted
+        was = recent_list.get_option_at_index(index).id if index is not None else None
         recent_list.clear_options()
         recent_list.add_options(Option(describe_recent(r), id=r.path)
                                 for r in self.app.state.recent)
-        has_recent = bool(self.app.state.recent)
-        recent_list.display = has_recent
-        self.query_one("#recent-hint").display = has_recent
-        self.query_one("#no-recent").display = not has_recent
-        if has_recent:
-            recent_list.highlighted = 0
+        paths = [r.path for r in self.app.state.recent]
+        recent_list.display = bool(paths)
+        self.query_one("#recent-hint").display = bool(paths)
+        self.query_one("#no-recent").display = not paths
+        if paths:
+            # Stay on the same case (after an error dialog, say), else the nearest.
+            index = paths.index(was) if was in paths else min(index or 0, len(paths) - 1)
+            recent_list.highlighted = index
             recent_list.focus()
         else:
             self.query_one("#new", Button).focus()
@@ -121,8 +125,6 @@ class StartScreen(Screen):
         self.app.state.forget(path)
         save_state(self.app.state)
         self.refresh_recent()
-        if recent_list.option_count:
-            recent_list.highlighted = min(index, recent_list.option_count - 1)
         self.notify("Removed from the list; the case file itself is untouched.", markup=False)
 
     # --- ways to begin -----------------------------------------------------------

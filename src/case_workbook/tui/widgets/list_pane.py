@@ -17,23 +17,29 @@ from case_workbook.tui.widgets.item_table import ItemTable
 
 
 class DetailPane(VerticalScroll, can_focus=False):
-    """Every field, link, theme (with its note) and exhibit of one item."""
+    """Every field, link, theme (with its note) and exhibit of one item.
+
+    One Static holding one Text: rebuilding a widget per line on every cursor
+    move would cost more than the whole list's redraw."""
 
     DEFAULT_CSS = """
     DetailPane { border-left: tall $panel; padding: 0 1; }
-    DetailPane .detail-label { color: $text-muted; text-style: bold; margin-top: 1; }
     """
 
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-text")
+
     def show(self, item: AnyItem | None, index: CaseIndex) -> None:
-        self.remove_children()
+        text = Text()
         if item is None:
-            self.mount(Static(Text("Nothing selected.")))
-            return
-        widgets = []
-        for line in detail_lines(item, index):
-            widgets.append(Static(Text(line.label), classes="detail-label"))
-            widgets.append(Static(Text(line.value)))
-        self.mount_all(widgets)
+            text.append("Nothing selected.")
+        for n, line in enumerate(detail_lines(item, index) if item is not None else []):
+            if n:
+                text.append("\n\n")
+            text.append(line.label, style="bold")
+            text.append("\n")
+            text.append(line.value)
+        self.query_one("#detail-text", Static).update(text)
         self.scroll_home(animate=False)
 
 
@@ -67,6 +73,8 @@ class ListPane(Vertical):
         self.index = index
         self.filter = Filter()
         self._total = 0
+        self._base: list[AnyItem] | None = None
+        self._stale = True
 
     def compose(self) -> ComposeResult:
         noun = "the chronology" if self.kind is None else KIND_PLURALS[self.kind]
@@ -84,8 +92,18 @@ class ListPane(Vertical):
             yield DetailPane()
 
     def on_mount(self) -> None:
-        self.refresh_choices()
-        self.reload()
+        # Lists behind other tabs are filled when first shown (ensure_fresh),
+        # so opening a large case builds one list, not eight.
+        self._stale = True
+
+    def mark_stale(self) -> None:
+        self._stale = True
+
+    def ensure_fresh(self, keep: str | None = None) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh_choices()
+            self.reload(keep=keep)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "narrow")
@@ -104,13 +122,16 @@ class ListPane(Vertical):
         people = self.query_one("#filter-person", Select)
         people.set_options([(f"{p.name} ({p.id})", p.id) for p in self.index.people()])
 
-    def reload(self, keep: str | None = None) -> None:
-        """Rebuild the rows from the index (after an edit, or a filter change)."""
+    def reload(self, keep: str | None = None, *, data_changed: bool = True) -> None:
+        """Rebuild the rows: from the index after an edit, or only re-filter
+        and re-sort the same items when just the filter or sort changed."""
         table = self.table
         if keep is None and table.current is not None:
             keep = table.current.id
-        table.set_columns(self.index.columns(self.kind))
-        base = self.index.listing(self.kind)
+        if data_changed or self._base is None:
+            table.set_columns(self.index.columns(self.kind))
+            self._base = self.index.listing(self.kind)
+        base = self._base
         self._total = len(base)
         rows = self.index.apply(base, self.filter)
         if table.sort is not None:
@@ -131,7 +152,7 @@ class ListPane(Vertical):
         values = {"text": self.filter.text, "theme": self.filter.theme,
                   "person": self.filter.person, "kind": self.filter.kind, **changes}
         self.filter = Filter(**values)
-        self.reload()
+        self.reload(data_changed=False)
 
     def show_theme(self, theme_id: str | None) -> None:
         select = self.query_one("#filter-theme", Select)
@@ -159,7 +180,7 @@ class ListPane(Vertical):
 
     @on(ItemTable.Sorted)
     def _sorted(self, event: ItemTable.Sorted) -> None:
-        self.reload()
+        self.reload(data_changed=False)
 
     def select_item(self, item_id: str) -> bool:
         """Put the cursor on an item, clearing the filter if it hides it."""
@@ -170,7 +191,7 @@ class ListPane(Vertical):
                 return True
         if self.filter.active:
             self.clear_filter()
-            self.reload(keep=item_id)
+            self.reload(keep=item_id, data_changed=False)
             return table.current is not None and table.current.id == item_id
         return False
 

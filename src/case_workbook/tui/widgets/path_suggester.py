@@ -85,7 +85,16 @@ class PathInput(Input):
     BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="path.complete")]
 
     def __init__(self, value: str = "", *, suffixes: Iterable[str] = (), **kwargs) -> None:
+        # Arriving in the field keeps the path, ready to be extended.
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(value, suggester=PathSuggester(suffixes), **kwargs)
+
+    def on_focus(self) -> None:
+        # Input asks for a suggestion only when the value changes (and drops it
+        # on focus); a path already there deserves one too.
+        self.cursor_position = len(self.value)
+        if self.value and self.suggester is not None:
+            self.run_worker(self.suggester._get_suggestion(self, self.value))
 
     def action_complete(self) -> None:
         if self._suggestion and self._suggestion != self.value:
