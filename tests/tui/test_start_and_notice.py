@@ -39,14 +39,22 @@ def quiet_app(path=None, state=None) -> CaseWorkbookApp:
 
 
 async def type_text(pilot, text: str) -> None:
-    await pilot.press(*text)
+    """Key by key; what a key cannot carry (emoji) is inserted as a paste would."""
+    for char in text:
+        if char.isascii():
+            await pilot.press(char)
+        else:
+            pilot.app.focused.insert_text_at_cursor(char)
+    await pilot.pause()
 
 
 async def replace_text(pilot, widget: Input, text: str) -> None:
+    """Clear the field with keys, then paste (long paths key by key are slow)."""
     widget.focus()
     await pilot.pause()
     await pilot.press("home", "ctrl+k")
-    await type_text(pilot, text)
+    widget.insert_text_at_cursor(text)
+    await pilot.pause()
 
 
 def static_text(screen, selector: str) -> str:
@@ -325,10 +333,13 @@ def test_complete_path(tmp_path):
     (tmp_path / "case-b.cwb").write_text("")
     (tmp_path / "notes.txt").write_text("")
     (tmp_path / ".hidden.cwb").write_text("")
+    (tmp_path / "report-2025-a.cwb").write_text("")
+    (tmp_path / "report-2025-b.cwb").write_text("")
     folder = str(tmp_path) + os.sep
     assert complete_path(folder + "case-a") == folder + "case-a.cwb"
     assert complete_path(folder + "cases") == folder + "cases/"
-    assert complete_path(folder + "case", (".cwb",)) == folder + "case-"
+    assert complete_path(folder + "rep", (".cwb",)) == folder + "report-2025-"
+    assert complete_path(folder + "case-", (".cwb",)) == folder + "case-a.cwb"
     assert complete_path(folder + "n", (".cwb",)) is None
     assert complete_path(folder + "n") == folder + "notes.txt"
     assert complete_path(folder + ".h") == folder + ".hidden.cwb"
