@@ -56,9 +56,11 @@ def error_text(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
 
 
-async def settle(pilot) -> None:
+async def settle(pilot, dialog) -> None:
+    """Wait for the dialog's own work (the case screen's worker waits on the
+    dialog, so waiting for every worker would wait for ever)."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await pilot.app.workers.wait_for_complete([w for w in pilot.app.workers if w.node is dialog])
     await pilot.pause()
 
 
@@ -83,7 +85,7 @@ async def test_add_file_stores_a_numbered_hashed_exhibit(tmp_path, closed_case):
         dialog.query_one("#bates", Input).insert_text_at_cursor("DEF-000101")
         dialog.query_one("#path", Input).focus()
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, dialog)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         exhibits = screen.index.of_kind(Kind.EXHIBIT)
@@ -107,7 +109,7 @@ async def test_add_file_problem_is_said_under_the_path_and_kept(tmp_path, closed
         dialog = app.screen
         await replace_text(pilot, dialog.query_one("#path", Input), str(missing))
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, dialog)
         assert app.screen is dialog
         message = error_text(dialog, "#path-error")
         assert "not-there.pdf" in message and message.endswith(".")
@@ -132,7 +134,7 @@ async def test_export_writes_json_that_reads_back(closed_case):
         assert isinstance(dialog, ExportScreen)
         assert dialog.query_one("#path", Input).value == str(out)  # beside the case
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, dialog)
         assert isinstance(app.screen, CaseScreen)
         assert any(f"Exported to {out}" in str(n.message) for n in app._notifications)
     document = read_json(out)
@@ -150,7 +152,7 @@ async def test_export_refuses_an_existing_file_unless_replace_is_ticked(tmp_path
         dialog = app.screen
         await replace_text(pilot, dialog.query_one("#path", Input), str(out))
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, dialog)
         assert app.screen is dialog
         assert "already exists" in error_text(dialog, "#path-error")
         assert out.read_text(encoding="utf-8") == "keep me"
@@ -159,7 +161,7 @@ async def test_export_refuses_an_existing_file_unless_replace_is_ticked(tmp_path
         await pilot.pause()
         assert dialog.query_one("#replace", Checkbox).value is True
         await pilot.click("#export")
-        await settle(pilot)
+        await settle(pilot, dialog)
         assert isinstance(app.screen, CaseScreen)
     assert read_json(out).header.title == "Test case"
 
@@ -173,7 +175,7 @@ async def test_export_to_a_missing_folder_is_said_in_the_dialog(tmp_path, closed
         dialog = app.screen
         await replace_text(pilot, dialog.query_one("#path", Input), str(out))
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, dialog)
         assert app.screen is dialog
         assert "does not exist" in error_text(dialog, "#path-error")
     assert not out.exists()

@@ -75,11 +75,11 @@ KIND = Column("kind", "Kind", lambda i, x: KIND_LABELS[i.kind], 13)
 
 COLUMNS: dict[Kind, list[Column]] = {
     Kind.THREAT: [
-        ID, WHEN,
+        ID, WHEN, SUMMARY,
         Column("made_by", "Made by", lambda i, x: _names(i.made_by, x), 16),
         Column("against", "Against", lambda i, x: ", ".join(i.against), 12),
         Column("delivery", "How", lambda i, x: i.delivery or "", 12),
-        SUMMARY, THEMES,
+        THEMES,
     ],
     Kind.WITNESS: [
         ID, Column("person", "Person", lambda i, x: x.person_name(i.person) if i.person else "",
@@ -89,17 +89,17 @@ COLUMNS: dict[Kind, list[Column]] = {
     ],
     Kind.COMMUNICATION: [
         ID, WHEN,
+        Column("content", "Content", lambda i, x: i.content or i.summary, 30, flexible=True),
+        Column("sender", "From", lambda i, x: _names(i.sender, x), 14),
         Column("channel", "Channel", lambda i, x: i.channel or "", 12),
         Column("direction", "Direction", lambda i, x: i.direction or "", 9),
-        Column("sender", "From", lambda i, x: _names(i.sender, x), 14),
-        Column("content", "Content", lambda i, x: i.content or i.summary, 30, flexible=True),
         Column("preserved", "Preserved", lambda i, x: i.preserved, 9), THEMES,
     ],
     Kind.ACTION: [
         ID, WHEN,
-        Column("action", "Action", lambda i, x: i.action or "", 16),
+        Column("action", "Action", lambda i, x: i.action or "", 16), SUMMARY,
         Column("with_whom", "With whom", lambda i, x: _names(i.with_whom, x), 14),
-        SUMMARY, THEMES,
+        THEMES,
     ],
     Kind.EVENT: [
         ID, WHEN,

@@ -47,7 +47,7 @@ class ListPane(Vertical):
     """The list of one kind (or, with kind None, the chronology)."""
 
     DEFAULT_CSS = """
-    ListPane .filter-bar { height: 1; margin: 1 0 1 0; }
+    ListPane .filter-bar { height: 1; margin: 0; }
     ListPane .filter-bar Input { width: 1fr; min-width: 16; margin-right: 1; }
     ListPane .filter-bar Select { width: 20; margin-right: 1; }
     ListPane .count { width: auto; min-width: 8; padding: 0 1; color: $text-muted; }
