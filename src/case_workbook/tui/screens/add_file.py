@@ -54,7 +54,8 @@ class AddFileScreen(ModalScreen[Exhibit | None]):
                             classes="field")
                 yield Input(id="custody", compact=True)
                 yield Label("Bates range (optional)", classes="field")
-                yield Input(id="bates", compact=True, placeholder="for example DEF-000101 to DEF-000140")
+                yield Input(id="bates", compact=True,
+                            placeholder="for example DEF-000101 to DEF-000140")
             with Vertical(id="busy"):
                 yield Static("Copying and hashing…", markup=False)
                 yield LoadingIndicator()

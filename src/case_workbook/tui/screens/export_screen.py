@@ -17,6 +17,7 @@ from case_workbook.export.interchange import InterchangeError, export_json
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.screens.new_case import form_css, shown_path
+from case_workbook.tui.screens.notice import MarkedCheckbox
 from case_workbook.tui.widgets.path_suggester import PathInput
 
 # (label, value, suffix): the workbook joins this list when it exists.
@@ -25,6 +26,7 @@ FORMATS = [("JSON (the whole case)", "json", ".json")]
 
 class ExportScreen(ModalScreen[None]):
     DEFAULT_CSS = form_css("ExportScreen") + """
+    ExportScreen #form { height: auto; }
     ExportScreen #busy { height: auto; display: none; }
     ExportScreen #busy.-shown { display: block; }
     ExportScreen LoadingIndicator { height: 1; }
@@ -51,7 +53,7 @@ class ExportScreen(ModalScreen[None]):
                 yield Label("Format", classes="field")
                 yield Select([(label, value) for label, value, _ in FORMATS], id="format",
                              value=FORMATS[0][1], allow_blank=False, compact=True)
-                yield Checkbox("Replace the file if it exists", False, id="replace",
+                yield MarkedCheckbox("Replace the file if it exists", False, id="replace",
                                classes="field", compact=True)
             yield Static(id="form-error", classes="error", markup=False)
             with Vertical(id="busy"):

@@ -22,6 +22,7 @@ GROUP_OF = {
     "case.help": "App", "case.quit": "App",
 }
 GROUP_BY_PREFIX = {"table": "Moving", "case": "Items", "start": "On the start screen"}
+TAB_ACTION = "show_tab("  # the number keys: shown together on one line
 
 SENTENCES = [
     "Dates can be typed the way you would say them, for example: 2026-03-14 21:30, "
@@ -41,6 +42,8 @@ SENTENCES = [
 def _group(binding_id: str) -> str:
     if binding_id in GROUP_OF:
         return GROUP_OF[binding_id]
+    if binding_id.startswith("case.tab_"):
+        return "Moving"
     return GROUP_BY_PREFIX.get(binding_id.split(".", 1)[0], "App")
 
 
@@ -51,7 +54,11 @@ def help_bindings() -> list[BindingType]:
     from case_workbook.tui.screens.start import StartScreen
     from case_workbook.tui.widgets.item_table import ItemTable
 
-    return [*ItemTable.BINDINGS, *CaseScreen.BINDINGS, *CaseWorkbookApp.BINDINGS,
+    palette: list[BindingType] = []
+    if CaseWorkbookApp.ENABLE_COMMAND_PALETTE:  # Textual binds it itself, not in BINDINGS
+        palette.append(Binding(CaseWorkbookApp.COMMAND_PALETTE_BINDING, "command_palette",
+                               "Commands: every action by name", id="app.palette"))
+    return [*ItemTable.BINDINGS, *CaseScreen.BINDINGS, *CaseWorkbookApp.BINDINGS, *palette,
             *StartScreen.BINDINGS]
 
 
@@ -92,28 +99,40 @@ class HelpScreen(ModalScreen[None]):
         return "ctrl+" + display[1:] if display.startswith("^") and len(display) > 1 else display
 
     def key_lines(self, bindings: Iterable[BindingType]) -> Iterator[tuple[str, list[Text]]]:
-        """(group, lines): one line per binding id, all of its keys together."""
+        """(group, lines): one line per binding id with all of its keys; the
+        number keys that switch tabs share one line."""
         keys: dict[str, list[str]] = {}
         first: dict[str, Binding] = {}
         for binding in Binding.make_bindings(bindings):
             binding_id = binding.id or binding.action
-            keys.setdefault(binding_id, [])
             display = self.key_display(binding)
-            if display not in keys[binding_id]:
+            if display not in keys.setdefault(binding_id, []):
                 keys[binding_id].append(display)
             first.setdefault(binding_id, binding)
+        tab_ids = [bid for bid, b in first.items() if b.action.startswith(TAB_ACTION)]
+        width = max((len(" / ".join(k)) for bid, k in keys.items() if bid not in tab_ids),
+                    default=0) + 2
         explain = action_help_texts()
-        width = max((len(" / ".join(k)) for k in keys.values()), default=0) + 2
+
+        def line(key_text: str, description: str) -> Text:
+            text = Text("  " + key_text.ljust(width), style="bold")
+            text.append(description, style="not bold")
+            return text
+
         for group in GROUPS:
             lines = []
             for binding_id, binding in first.items():
                 if _group(binding_id) != group:
                     continue
-                line = Text("  " + " / ".join(keys[binding_id]).ljust(width), style="bold")
-                line.append(binding.description or binding.action.replace("_", " "),
-                            style="not bold")
+                if binding_id in tab_ids:
+                    if binding_id == tab_ids[0]:
+                        tabs = [(keys[bid][0], first[bid].description) for bid in tab_ids]
+                        names = ", ".join(f"{key} {name}" for key, name in tabs)
+                        lines.append(line(f"{tabs[0][0]}-{tabs[-1][0]}", f"Go to a tab: {names}"))
+                    continue
+                description = binding.description or binding.action.replace("_", " ")
                 if binding_id.startswith("case.") and binding.action in explain:
-                    line.append(f" — {explain[binding.action]}", style="not bold")
-                lines.append(line)
+                    description += f" — {explain[binding.action]}"
+                lines.append(line(" / ".join(keys[binding_id]), description))
             if lines:
                 yield group, lines

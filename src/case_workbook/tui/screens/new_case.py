@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -30,7 +30,6 @@ SUFFIX = ".cwb"
 
 FORM_CSS = """
 {name} > Vertical {{ width: 90; }}
-{name} VerticalScroll {{ height: auto; max-height: 50vh; }}
 {name} .field {{ margin-top: 1; }}
 {name} Input.-textual-compact {{ background: $panel; }}
 {name} Input.-textual-compact:focus {{ background: $primary-muted; }}

@@ -11,6 +11,15 @@ from textual.widgets import Button, Checkbox, Label, Static
 
 from case_workbook.tui.screens.dialogs import DIALOG_CSS
 
+class MarkedCheckbox(Checkbox):
+    """A checkbox whose mark is an X when ticked and blank when not: Textual's
+    shows an X either way and tells them apart by colour alone."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Textual reads
+        return "X" if self.value else " "
+
+
 NOTICE = [
     "This tool helps you organize information about your case: what happened, "
     "who saw it, messages, events and files.",
@@ -38,7 +47,7 @@ class NoticeScreen(ModalScreen[bool]):
                 for point in NOTICE:
                     yield Static(f"• {point}", classes="point", markup=False)
             with Horizontal(classes="buttons"):
-                yield Checkbox("Don't show this again", True, id="remember", compact=True)
+                yield MarkedCheckbox("Don't show this again", True, id="remember", compact=True)
                 yield Button("I understand", id="ok", variant="primary", compact=True)
 
     def on_mount(self) -> None:

@@ -39,7 +39,8 @@ def complete_path(value: str, suffixes: Iterable[str] = ()) -> str | None:
                 if count >= MAX_ENTRIES:
                     break
                 name = entry.name
-                if not name.startswith(prefix) or (name.startswith(".") and not prefix.startswith(".")):
+                hidden = name.startswith(".") and not prefix.startswith(".")
+                if hidden or not name.startswith(prefix):
                     continue
                 try:
                     is_dir = entry.is_dir()
