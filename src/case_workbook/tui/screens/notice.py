@@ -23,7 +23,7 @@ class MarkedCheckbox(Checkbox):
 NOTICE = [
     "This tool helps you organize information about your case: what happened, "
     "who saw it, messages, events and files.",
-    "It gives no legal advice. It never rates, scores or judges anything you enter.",
+    "It gives no legal advice, and it never rates or judges anything you enter.",
     "Everything stays on this computer. Nothing is sent anywhere.",
     "The case file can be read only by your user account on this computer.",
     "Talk to your attorney about what any of it means for your case.",

@@ -20,7 +20,7 @@ from case_workbook.user_state import RecentCase, save_state
 
 PRODUCT = "case-workbook"
 PURPOSE = ("Keeps the facts of a duress defense in order: threats, witnesses, messages, "
-           "events, exhibits; in one file on this computer.")
+           "events, exhibits; in one file on this computer. It gives no legal advice.")
 MISSING = "(file not found)"
 
 
