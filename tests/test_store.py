@@ -190,3 +190,14 @@ def test_every_file_beside_an_open_case_is_owner_only(case, case_path):
                                         "case.cwb.lock"]
     for path in beside:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_case_file_removed_while_open_refuses_edits(case, case_path):
+    case.add(Threat(summary="kept"))
+    moved = case_path.with_name("moved.cwb")
+    case_path.rename(moved)
+    with pytest.raises(CaseFileError, match="moved, replaced or deleted"):
+        case.add(Threat(summary="would be lost"))
+    case.close()
+    with CaseFile.open(moved) as again:
+        assert [t.summary for t in again.items()] == ["kept"]

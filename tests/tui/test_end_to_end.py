@@ -101,3 +101,74 @@ async def test_create_add_filter_delete_undo_quit_and_reopen(tmp_path):
         await pilot.press("q")
     with CaseFile.open(path) as case:
         assert [e.action for e in case.activity("T-002")] == ["create", "delete", "undo"]
+
+
+HOSTILE = ["[/x] [bold]not markup[/bold] [link=http://x]y[/link]", "👨‍👩‍👧 family 🚗",
+           "שלום, مرحبا — mixed ltr", "=cmd|' /C calc'!A0", "tab\there\x1b[31mred\x07",
+           "word " * 2000]
+
+
+async def test_hostile_text_is_shown_verbatim_in_every_view(tmp_path):
+    from case_workbook.model.items import Communication, Person
+    from case_workbook.tui.widgets.item_table import visible
+    from case_workbook.tui.widgets.list_pane import DetailPane
+
+    path = tmp_path / "hostile.cwb"
+    create_case(path, title="[b]Hostile[/b] 🙂", framework_id="general")
+    with CaseFile.open(path) as case:
+        person = case.add(Person(name=HOSTILE[0]))
+        for text in HOSTILE:
+            case.add(Threat(summary=text, details=text, made_by=[person.id]))
+            case.add(Communication(summary=text, content=text, sender=[person.id]))
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        for key in "123456789":
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.press("down", "down", "end", "home")
+        await pilot.press("2")
+        pane = threats_pane(app)
+        await until(pilot, lambda: len(pane.table.rows) == len(HOSTILE))
+        for row, text in enumerate(HOSTILE):
+            pane.table.cursor = row
+            await pilot.pause()
+            shown = str(pane.query_one(DetailPane).query_one("#detail-text").render())
+            assert visible(text) in shown  # control characters drawn as ␛ ␇ …
+            assert "\x1b" not in shown and "\x07" not in shown
+        await pilot.press("q")
+
+
+async def test_a_store_error_while_saving_keeps_the_form_and_its_text(tmp_path):
+    path = tmp_path / "gone.cwb"
+    create_case(path, title="Gone", framework_id="general")
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, ItemFormScreen))
+        form = app.screen
+        form.query_one("#f-summary", Input).focus()
+        await pilot.press(*"typed before the file vanished")
+        path.rename(tmp_path / "elsewhere.cwb")  # the file goes away underneath
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open, nothing lost
+        assert form.query_one("#f-summary", Input).value == "typed before the file vanished"
+        assert "moved, replaced or deleted" in " ".join(
+            str(w.render()) for w in form.query("Static"))
+
+
+def test_key_moments_are_marked_by_symbol_and_word_in_the_chronology(tmp_path):
+    from case_workbook.demo.build import build_demo
+    from case_workbook.views.index import CaseIndex
+
+    path = build_demo(tmp_path / "demo.cwb")
+    with CaseFile.open(path, readonly=True) as case:
+        index = CaseIndex(case)
+        kind_column = next(c for c in index.columns(None) if c.key == "kind")
+        marks = {item.id: kind_column.text(item, index) for item in index.listing(None)}
+        headers = [c.title for c in index.columns(None)]
+    assert marks["E-002"] == "◆ act start" and marks["E-006"] == "◆ arrest"
+    assert marks["T-001"] == "Threat"
+    assert {"From act began", "From act ended", "From threat ended", "From arrest"} <= set(headers)

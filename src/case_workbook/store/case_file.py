@@ -55,6 +55,7 @@ class CaseFile(ItemsMixin):
         self.migrated_from: int | None = None
         self.backup_path: Path | None = None
         self.last_saved: datetime | None = None
+        self._identity = _file_identity(path)
         self._load_meta()
 
     # --- opening and closing -------------------------------------------------
@@ -215,6 +216,10 @@ class CaseFile(ItemsMixin):
     def transaction(self, doing: str = "save to") -> Iterator[sqlite3.Connection]:
         if self.readonly:
             raise CaseFileError(f"{self.path.name} is open read-only; nothing was changed.")
+        if _file_identity(self.path) != self._identity:
+            # SQLite would go on writing into a file no longer at this path.
+            raise CaseFileError(f"{self.path} was moved, replaced or deleted while it was "
+                                "open, so this change was not saved; open the case again.")
         with _transaction(self.conn, self.path, doing):
             yield self.conn
         self.last_saved = _now()
@@ -229,6 +234,14 @@ class CaseFile(ItemsMixin):
              None if after is None else json.dumps(after, ensure_ascii=False)),
         )
         return cursor.lastrowid or 0
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:

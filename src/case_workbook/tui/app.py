@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
+from case_workbook.tui import terminal_guard
 from case_workbook.tui.screens.dialogs import ErrorScreen
 from case_workbook.user_state import UserState, load_state, save_state
 
@@ -26,6 +28,7 @@ class CaseWorkbookApp(App[None]):
     ]
 
     def __init__(self, case_path: Path | None = None, *, state: UserState | None = None) -> None:
+        terminal_guard.install()
         super().__init__()
         self.case_path = case_path
         self.state = state if state is not None else load_state()
@@ -82,6 +85,24 @@ class CaseWorkbookApp(App[None]):
 
     def show_error(self, title: str, message: str) -> None:
         self.push_screen(ErrorScreen(title, message))
+
+    def report_unexpected(self, error: BaseException) -> None:
+        """An error from a background job: its sentence if it has one."""
+        from case_workbook.cli import user_message
+
+        message = user_message(error) if isinstance(error, Exception) else None
+        self.show_error("Something went wrong", message or (
+            "Something unexpected went wrong, so that step was not finished. Everything "
+            "saved before it is safe in the case file."))
+
+    def _fatal_error(self) -> None:
+        # Textual would print a traceback with local variables, which can hold
+        # case content; the person gets one sentence instead.
+        self.bell()
+        self._exit_renderables.append(Text(
+            "case-workbook closed after an unexpected problem; every change saved before "
+            "it is in the case file."))
+        self._close_messages_no_wait()
 
     # --- look ----------------------------------------------------------------------
 

@@ -71,7 +71,12 @@ ID = Column("id", "Id", lambda i, x: i.id, 8, sort=_id_sort)
 WHEN = Column("when", "When", _when, 30, sort=_when_sort)
 SUMMARY = Column("summary", "Summary", _summary, 30, flexible=True)
 THEMES = Column("themes", "Themes", _themes, 20)
-KIND = Column("kind", "Kind", lambda i, x: KIND_LABELS[i.kind], 13)
+def _kind(item: AnyItem, index: CaseIndex) -> str:
+    # A key moment shows its symbol and its name where the kind would be.
+    return key_moment_text(item) or KIND_LABELS[item.kind]
+
+
+KIND = Column("kind", "Kind", _kind, 18)
 
 COLUMNS: dict[Kind, list[Column]] = {
     Kind.THREAT: [

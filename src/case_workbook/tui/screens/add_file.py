@@ -18,9 +18,10 @@ from case_workbook.store.errors import CaseFileError
 from case_workbook.store.exhibits import add_exhibit_file
 from case_workbook.tui.screens.new_case import form_css
 from case_workbook.tui.widgets.path_suggester import PathInput
+from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 
 
-class AddFileScreen(ModalScreen[Exhibit | None]):
+class AddFileScreen(ShowsWorkerErrors, ModalScreen[Exhibit | None]):
     """Dismissed with the stored exhibit (the caller shows its number), or None."""
 
     DEFAULT_CSS = form_css("AddFileScreen") + """

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from case_workbook.model.items import KIND_LABELS, Kind
 
@@ -91,3 +92,12 @@ class KindChooser(ModalScreen[Kind | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(Kind(event.option.id))
+
+
+class ShowsWorkerErrors:
+    """Mixed into screens and widgets that run workers with exit_on_error=False:
+    an error nobody caught is shown in a dialog instead of vanishing."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.app.report_unexpected(event.worker.error)  # type: ignore[attr-defined]

@@ -19,12 +19,13 @@ from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.screens.new_case import form_css, shown_path
 from case_workbook.tui.screens.notice import MarkedCheckbox
 from case_workbook.tui.widgets.path_suggester import PathInput
+from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 
 # (label, value, suffix): the workbook joins this list when it exists.
 FORMATS = [("JSON (the whole case)", "json", ".json")]
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
     DEFAULT_CSS = form_css("ExportScreen") + """
     ExportScreen #form { height: auto; }
     ExportScreen #busy { height: auto; display: none; }

@@ -28,7 +28,7 @@ from case_workbook.model.items import (
 )
 from case_workbook.model.when import WhenError
 from case_workbook.store.errors import CaseFileError
-from case_workbook.tui.screens.dialogs import ConfirmScreen
+from case_workbook.tui.screens.dialogs import ConfirmScreen, ShowsWorkerErrors
 from case_workbook.tui.widgets.pickers import CheckList, ItemPicker, PersonPicker, exhibit_choices, item_choices
 from case_workbook.tui.widgets.when_field import WhenField
 from case_workbook.views.columns import size_text
@@ -99,7 +99,7 @@ class FieldError(ValueError):
     """A field that cannot be read; str is the sentence shown under it."""
 
 
-class ItemFormScreen(ModalScreen[AnyItem | None]):
+class ItemFormScreen(ShowsWorkerErrors, ModalScreen[AnyItem | None]):
     DEFAULT_CSS = """
     ItemFormScreen { align: center middle; }
     ItemFormScreen #form-frame { width: 100; max-width: 100%; height: 100%; max-height: 44;

@@ -17,6 +17,7 @@ from case_workbook.model.framework import FrameworkError
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.widgets.item_table import one_line
 from case_workbook.user_state import RecentCase, save_state
+from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 
 PRODUCT = "case-workbook"
 PURPOSE = ("Keeps the facts of a duress defense in order: threats, witnesses, messages, "
@@ -38,7 +39,7 @@ def describe_recent(recent: RecentCase) -> Text:
     return text
 
 
-class StartScreen(Screen):
+class StartScreen(ShowsWorkerErrors, Screen):
     DEFAULT_CSS = """
     StartScreen { align: center top; }
     StartScreen > Vertical { width: 100; max-width: 100%; height: 1fr; padding: 1 2 0 2; }

@@ -37,6 +37,17 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: _SHOWN.get(m.group(), _control_picture(m.group())), text)
 
 
+_CONTROL_KEEP_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """User text for a multi-line view: line breaks kept, every other control
+    character shown as a visible symbol, so that an escape sequence in a
+    pasted message can never reach the terminal."""
+    text = text.replace("\r\n", "\n").replace("\t", "    ")
+    return _CONTROL_KEEP_LINES.sub(lambda m: _control_picture(m.group()), text)
+
+
 def _control_picture(char: str) -> str:
     code = ord(char)
     if code < 0x20:

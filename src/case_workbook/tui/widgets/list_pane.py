@@ -13,7 +13,7 @@ from case_workbook.model.items import KIND_LABELS, KIND_PLURALS, AnyItem, Kind
 from case_workbook.views.columns import Column
 from case_workbook.views.detail import detail_lines
 from case_workbook.views.index import CaseIndex, Filter
-from case_workbook.tui.widgets.item_table import ItemTable
+from case_workbook.tui.widgets.item_table import ItemTable, visible
 
 
 class DetailPane(VerticalScroll, can_focus=False):
@@ -38,7 +38,7 @@ class DetailPane(VerticalScroll, can_focus=False):
                 text.append("\n\n")
             text.append(line.label, style="bold")
             text.append("\n")
-            text.append(line.value)
+            text.append(visible(line.value))
         self.query_one("#detail-text", Static).update(text)
         self.scroll_home(animate=False)
 

@@ -25,7 +25,7 @@ from textual.widgets.selection_list import Selection
 
 from case_workbook.model.items import KIND_LABELS, AnyItem, Kind, Person, Role
 from case_workbook.store.errors import CaseFileError
-from case_workbook.tui.screens.dialogs import DIALOG_CSS
+from case_workbook.tui.screens.dialogs import DIALOG_CSS, ShowsWorkerErrors
 from case_workbook.tui.widgets.item_table import one_line
 from case_workbook.views.index import CaseIndex
 
@@ -83,7 +83,7 @@ def item_choices(index: CaseIndex, exclude: str = "") -> Choices:
     return build
 
 
-class ItemPicker(Vertical):
+class ItemPicker(ShowsWorkerErrors, Vertical):
     """Choose one (multiple=False) or several ids from `choices`."""
 
     DEFAULT_CSS = """
