@@ -184,3 +184,19 @@ def test_open_without_a_terminal_prints_the_case(tmp_path):
     run("demo", demo, "--no-open")
     shown = run("open", demo).stdout
     assert "People v. Doe (demo)" in shown and "Chronology" in shown
+
+
+def test_new_case_takes_the_zone_given_or_this_computers(tmp_path):
+    from case_workbook.store.case_file import CaseFile
+
+    run("new", tmp_path / "la.cwb", "--title", "LA", "--zone", "America/Los_Angeles")
+    with CaseFile.open(tmp_path / "la.cwb", readonly=True) as case:
+        assert case.settings.default_tz == "America/Los_Angeles"
+    bad = run("new", tmp_path / "x.cwb", "--title", "x", "--zone", "Mars/Olympus", ok=False)
+    assert "Mars/Olympus" in one_sentence_error(bad)
+    result = subprocess.run([str(EXE), "new", str(tmp_path / "tz.cwb"), "--title", "t"],
+                            capture_output=True, text=True, env={**os.environ,
+                                                                 "TZ": "Europe/Berlin"})
+    assert result.returncode == 0, result.stderr
+    with CaseFile.open(tmp_path / "tz.cwb", readonly=True) as case:
+        assert case.settings.default_tz == "Europe/Berlin"

@@ -50,6 +50,9 @@ class New(Command):
         parser.add_argument("--prepared-by", default="")
         parser.add_argument("--exhibit-prefix", default="DX",
                             help="exhibit number prefix, e.g. DX for DX-0001")
+        parser.add_argument("--zone", default=None,
+                            help="time zone for the dates you type, e.g. America/Los_Angeles "
+                                 "(default: this computer's)")
 
     @staticmethod
     def run(args):
@@ -58,6 +61,7 @@ class New(Command):
         case_path = create_case(
             args.path, title=args.title, framework_id=args.framework,
             framework_file=args.framework_file, exhibit_prefix=args.exhibit_prefix,
+            zone=args.zone,
             defendant=args.defendant, charges=args.charge, jurisdiction=args.jurisdiction,
             court=args.court, case_number=args.case_number, counsel=args.counsel,
             prepared_by=args.prepared_by)

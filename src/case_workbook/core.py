@@ -6,6 +6,8 @@ is one sentence for the person.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import platformdirs
@@ -28,6 +30,25 @@ def ensure_private_dir(folder: Path) -> Path:
     return folder
 
 
+def local_zone_name() -> str:
+    """This computer's time zone as an IANA name (e.g. America/Los_Angeles),
+    so times typed into a new case mean what the person meant; UTC if unknown."""
+    from zoneinfo import ZoneInfo
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        link = os.readlink("/etc/localtime")
+        candidates.append(link.partition("zoneinfo/")[2])
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for name in candidates:
+        if name and "/" in name or name == "UTC":
+            with contextlib.suppress(Exception):
+                ZoneInfo(name)
+                return name
+    return "UTC"
+
+
 def resolve_framework(framework_id: str = "general",
                       framework_file: Path | None = None) -> Framework:
     if framework_file is not None:
@@ -37,7 +58,7 @@ def resolve_framework(framework_id: str = "general",
 
 def create_case(path: Path, *, title: str, framework_id: str = "general",
                 framework_file: Path | None = None, exhibit_prefix: str = "DX",
-                **header_fields) -> Path:
+                zone: str | None = None, **header_fields) -> Path:
     from pydantic import ValidationError
 
     from case_workbook.export.interchange import explain
@@ -45,7 +66,8 @@ def create_case(path: Path, *, title: str, framework_id: str = "general",
     framework = resolve_framework(framework_id, framework_file)
     try:
         header = CaseHeader(title=title, **header_fields)
-        settings = CaseSettings(exhibit_prefix=exhibit_prefix)
+        settings = CaseSettings(exhibit_prefix=exhibit_prefix,
+                                default_tz=zone or local_zone_name())
     except ValidationError as error:
         raise CaseFileError(f"The case details are not valid: {explain(error)}.") from None
     CaseFile.create(path, header, framework, settings).close()

@@ -172,3 +172,21 @@ def test_key_moments_are_marked_by_symbol_and_word_in_the_chronology(tmp_path):
     assert marks["E-002"] == "◆ act start" and marks["E-006"] == "◆ arrest"
     assert marks["T-001"] == "Threat"
     assert {"From act began", "From act ended", "From threat ended", "From arrest"} <= set(headers)
+
+
+async def test_empty_lists_say_what_to_do(tmp_path):
+    path = tmp_path / "empty.cwb"
+    create_case(path, title="Empty", framework_id="general")
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("2")
+        await pilot.pause()
+        pane = threats_pane(app)
+        assert pane.table.empty_text == "No threats yet. Press n to add a threat."
+        assert "No threats yet" in "".join(seg.text for seg in pane.table.render_line(2))
+        await pilot.press("8")
+        await pilot.pause()
+        exhibits = app.screen.query_one("#list-exhibit", ListPane)
+        assert exhibits.table.empty_text == ("No exhibits yet. Press a to add a file, "
+                                             "or n for a physical object.")

@@ -35,3 +35,11 @@ class CaseSettings(BaseModel):
     exhibit_prefix: str = Field(default=DEFAULT_EXHIBIT_PREFIX, pattern=r"^[A-Z][A-Z0-9]{0,7}$")
     copy_limit_bytes: int = Field(default=DEFAULT_COPY_LIMIT, ge=0)
     default_tz: str = "UTC"
+
+    @field_validator("default_tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from case_workbook.model.when import get_zone
+
+        get_zone(value)  # WhenError (a ValueError) says which zone is unknown
+        return value

@@ -129,6 +129,7 @@ class ItemTable(ScrollView, can_focus=True):
         self.columns: list[Column] = []
         self.rows: list[AnyItem] = []
         self.sort: SortState | None = None
+        self.empty_text = ""  # said on the list when it has no rows
         self._widths: list[int] = []
         self._line_cache: dict[int, list[str]] = {}
 
@@ -191,6 +192,8 @@ class ItemTable(ScrollView, can_focus=True):
         if y == 0:
             return self._header_strip(width)
         index = self.scroll_offset.y + y - 1
+        if not self.rows and y == 2 and self.empty_text:
+            return self._visible_part("  " + self.empty_text, self.rich_style, width)
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         if index == self.cursor:

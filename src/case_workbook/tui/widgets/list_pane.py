@@ -138,8 +138,21 @@ class ListPane(Vertical):
             column = next((c for c in table.columns if c.key == table.sort.key), None)
             if column is not None:
                 rows = self.index.sort(rows, column, table.sort.descending)
+        table.empty_text = self._empty_text()
         table.set_rows(rows, keep=keep)
         self._show_count(len(rows))
+
+    def _empty_text(self) -> str:
+        if self._total and self.filter.active:
+            return "Nothing matches this filter. Press / to change it."
+        if self.kind is None:
+            return ("Nothing dated yet. Add threats, messages, events and more from their "
+                    "tabs (keys 2-8), or press n here.")
+        if self.kind == Kind.EXHIBIT:
+            return "No exhibits yet. Press a to add a file, or n for a physical object."
+        noun = KIND_LABELS[self.kind].lower()
+        article = "an" if noun[0] in "aeiou" else "a"
+        return f"No {KIND_PLURALS[self.kind]} yet. Press n to add {article} {noun}."
 
     def _show_count(self, shown: int) -> None:
         text = f"{shown} of {self._total}" if self.filter.active else f"{self._total}"
