@@ -17,7 +17,6 @@ import zipfile
 
 import pytest
 
-from case_workbook.model.case import CaseHeader
 from case_workbook.model.items import Threat, ThemeLink
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError, CaseLockedError

@@ -12,8 +12,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from case_workbook.model.interval import Interval, interval
 from case_workbook.model.when import (
-    MAX_TOLERANCE_MINUTES, Interval, Precision, When, WhenError, interval, parse_when, zone_label,
+    MAX_TOLERANCE_MINUTES, Precision, When, WhenError, parse_when, zone_label,
 )
 
 UTC = timezone.utc

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from case_workbook.model.items import AnyItem, Event, Kind, KeyMoment
-from case_workbook.model.when import Interval, interval
+from case_workbook.model.interval import Interval, interval
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
 

@@ -2,8 +2,7 @@
 
 A `When` has a precision (exact, day, month, approximate, before, after, range,
 unknown), naive local wall-clock times in an IANA zone `tz`, and the text the
-person typed. `parse_when` (in `when_parse`) reads what people type;
-`interval` does the plain arithmetic between two whens.
+person typed. `parse_when` (in `when_parse`) reads what people type.
 
 Local times
     `start`/`end` are naive wall-clock times in `tz`; an aware datetime given
@@ -23,50 +22,23 @@ Sorting rule (`When.sort_key`)
     day, month, approximate, before, after, range. Unknown whens come after all
     dated ones. Callers append the item id as the final tie-breaker.
 
-Interval wording (`Interval.describe`)
-    A single known difference is rounded to the nearest unit: whole minutes
-    under 1 h, whole hours under 48 h, days and hours from 48 h. A span
-    ("between X and Y") takes its unit from its larger end and rounds each end
-    outward (the lower down, the upper up), so the words never claim a
-    narrower span than the arithmetic gives. Open ends read "at least" /
-    "no earlier than" / "no later than". Only arithmetic, never judgment.
+Intervals between whens are in `interval.py`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cached_property, lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_serializer, field_validator, model_validator
 
-UTC = timezone.utc
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-# Far enough for any real case, near enough that no arithmetic can overflow.
-MIN_YEAR = 1800
-MAX_YEAR = 2199
-DEFAULT_TOLERANCE_MINUTES = 60
-MAX_TOLERANCE_MINUTES = 366 * 24 * 60
-
-# English names written out: strftime would follow the machine's locale.
-WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-WEEKDAY_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MONTH_LONG = ("January", "February", "March", "April", "May", "June", "July",
-              "August", "September", "October", "November", "December")
-
-
-class WhenError(ValueError):
-    """A when that cannot be read or does not hold together.
-
-    str() is one plain sentence for the person, saying what to type instead.
-    """
-
+from case_workbook.model.clock import (  # noqa: F401 (re-exported for callers)
+    UTC, _EPOCH, MIN_YEAR, MAX_YEAR, DEFAULT_TOLERANCE_MINUTES, MAX_TOLERANCE_MINUTES,
+    WEEKDAY_SHORT, WEEKDAY_LONG, MONTH_SHORT, MONTH_LONG, WhenError, _ZONE_NAME, _ETC_GMT,
+    get_zone, zone_label, to_instant, wall_time_kind, fmt_offset, _micros, _next_month,
+    fmt_day, _fmt_day_plain, fmt_time, fmt_minutes,
+)
 
 class Precision(StrEnum):
     EXACT = "exact"
@@ -80,104 +52,6 @@ class Precision(StrEnum):
 
 
 _PRECISION_RANK = {p: i for i, p in enumerate(Precision)}
-
-# Only plain zone-name characters: keeps paths like "../x" away from zoneinfo.
-_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
-_ETC_GMT = re.compile(r"Etc/GMT([+-])(\d{1,2})")
-
-
-@lru_cache(maxsize=512)
-def get_zone(name: str) -> ZoneInfo:
-    """The ZoneInfo for an IANA name, or WhenError."""
-    if not isinstance(name, str) or not _ZONE_NAME.fullmatch(name):
-        raise WhenError(f"{str(name)[:40]!r} is not a time zone name; "
-                        "use one such as 'Europe/Berlin' or 'UTC'.")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise WhenError(f"The time zone '{name}' is not known here; "
-                        "use a name such as 'Europe/Berlin' or 'UTC'.") from None
-
-
-def zone_label(tz: str) -> str:
-    """The zone as shown to people: Etc/GMT-1 (whose sign is inverted) reads UTC+01:00."""
-    m = _ETC_GMT.fullmatch(tz)
-    if m:
-        hours = int(m.group(2))
-        if hours == 0:
-            return "UTC"
-        sign = "-" if m.group(1) == "+" else "+"
-        return f"UTC{sign}{hours:02d}:00"
-    if tz in ("Etc/UTC", "Etc/GMT", "Etc/Zulu", "Etc/Universal", "Zulu", "Universal"):
-        return "UTC"
-    return tz
-
-
-def to_instant(local: datetime, tz: str) -> datetime:
-    """A naive wall-clock time in `tz` as an aware UTC instant (fold as documented above)."""
-    return local.replace(tzinfo=get_zone(tz)).astimezone(UTC)
-
-
-def wall_time_kind(local: datetime, tz: str) -> str:
-    """'clear', 'gap' (the clocks skipped it) or 'twice' (the clocks went back over it) in zone `tz`."""
-    zone = get_zone(tz)
-    first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return "clear"
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(fold=0):
-        return "gap"
-    return "twice"
-
-
-def fmt_offset(offset: timedelta) -> str:
-    """'+02:00', '-05:00', '+05:30'."""
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(offset) // timedelta(minutes=1)
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _micros(instant: datetime) -> int:
-    # Integer microseconds: floats lose microseconds for far-off years.
-    return (instant - _EPOCH) // timedelta(microseconds=1)
-
-
-def _next_month(d: datetime) -> datetime:
-    return d.replace(year=d.year + (d.month == 12), month=d.month % 12 + 1, day=1)
-
-
-# --- text helpers -------------------------------------------------------------
-
-def fmt_day(d: date) -> str:
-    """'Sat 14 Mar 2026'."""
-    return f"{WEEKDAY_SHORT[d.weekday()]} {d.day} {MONTH_SHORT[d.month - 1]} {d.year}"
-
-
-def _fmt_day_plain(d: date) -> str:
-    return f"{d.day} {MONTH_SHORT[d.month - 1]} {d.year}"
-
-
-def fmt_time(t: datetime | time) -> str:
-    """'21:30', or '21:30:05' / '21:30:05.250000' when seconds were recorded."""
-    text = f"{t.hour:02d}:{t.minute:02d}"
-    if t.second or t.microsecond:
-        text += f":{t.second:02d}"
-    if t.microsecond:
-        text += f".{t.microsecond:06d}"
-    return text
-
-
-def fmt_minutes(minutes: int) -> str:
-    """A give-or-take: '30 min', '1 h', '1 h 30 min', '1 day', '2 days 3 h'."""
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} day" + ("s" if days != 1 else ""))
-    if hours:
-        parts.append(f"{hours} h")
-    if mins or not parts:
-        parts.append(f"{mins} min")
-    return " ".join(parts)
 
 
 # --- the model ----------------------------------------------------------------
@@ -456,114 +330,6 @@ class When(BaseModel):
         return f"{body} {zone}"
 
 
-# --- intervals ----------------------------------------------------------------
-
-_MINUTE = timedelta(minutes=1)
-_HOUR = timedelta(hours=1)
-_TWO_DAYS = timedelta(hours=48)
-
-
-def _floor(td: timedelta, unit: timedelta) -> int:
-    return td // unit
-
-
-def _ceil(td: timedelta, unit: timedelta) -> int:
-    return -((-td) // unit)
-
-
-def _nearest(td: timedelta, unit: timedelta) -> int:
-    whole, rest = divmod(td, unit)
-    return whole + (1 if rest * 2 >= unit else 0)
-
-
-def _amount(count: int, unit: timedelta, days_style: bool) -> str:
-    if unit == _MINUTE:
-        return f"{count} min"
-    if not days_style:
-        return f"{count} h"
-    return fmt_minutes(count * 60)
-
-
-@dataclass(frozen=True)
-class Interval:
-    """The time from a reference to an item: item minus reference, as bounds.
-
-    Positive means the item is after the reference. `None` means unbounded.
-    """
-
-    low: timedelta | None
-    high: timedelta | None
-
-    def describe(self, reference_label: str) -> str:
-        ref = reference_label
-        low, high = self.low, self.high
-        if low is None and high is None:
-            return f"order not known relative to {ref}"
-        if low is not None and high is not None:
-            if low == high:
-                return self._describe_exact(low, ref)
-            return self._describe_span(low, high, ref)
-        if low is None:
-            assert high is not None
-            unit, days_style = self._unit(abs(high))
-            n = _ceil(high, unit)
-            if n < 0:
-                return f"at least {_amount(-n, unit, days_style)} before {ref}"
-            if n == 0:
-                return f"before {ref}" if high < timedelta(0) else f"at or before {ref}"
-            return f"no later than {_amount(n, unit, days_style)} after {ref}"
-        unit, days_style = self._unit(abs(low))
-        n = _floor(low, unit)
-        if n > 0:
-            return f"at least {_amount(n, unit, days_style)} after {ref}"
-        if n == 0:
-            return f"after {ref}" if low > timedelta(0) else f"at or after {ref}"
-        return f"no earlier than {_amount(-n, unit, days_style)} before {ref}"
-
-    @staticmethod
-    def _unit(magnitude: timedelta) -> tuple[timedelta, bool]:
-        if magnitude < _HOUR:
-            return _MINUTE, False
-        return _HOUR, magnitude >= _TWO_DAYS
-
-    @staticmethod
-    def _describe_exact(delta: timedelta, ref: str) -> str:
-        if delta == timedelta(0):
-            return f"at the same time as {ref}"
-        side = "after" if delta > timedelta(0) else "before"
-        size = abs(delta)
-        minutes = _nearest(size, _MINUTE)
-        if minutes == 0:
-            return f"less than 1 min {side} {ref}"
-        if minutes < 60:
-            return f"{minutes} min {side} {ref}"
-        hours = _nearest(size, _HOUR)
-        return f"{_amount(hours, _HOUR, hours >= 48)} {side} {ref}"
-
-    def _describe_span(self, low: timedelta, high: timedelta, ref: str) -> str:
-        unit, days_style = self._unit(max(abs(low), abs(high)))
-        lo, hi = _floor(low, unit), _ceil(high, unit)
-        if lo >= 0 or hi <= 0:
-            side = "after" if lo >= 0 else "before"
-            small, big = (lo, hi) if lo >= 0 else (-hi, -lo)
-            if days_style:
-                return f"between {_amount(small, unit, True)} and {_amount(big, unit, True)} {side} {ref}"
-            return f"between {small} and {_amount(big, unit, False)} {side} {ref}"
-        return (f"between {_amount(-lo, unit, days_style)} before and "
-                f"{_amount(hi, unit, days_style)} after {ref}")
-
-
-def interval(a: When, b: When) -> Interval | None:
-    """The time from reference `b` to item `a`, carrying both uncertainties; None if either is unknown."""
-    if not a.is_dated() or not b.is_dated():
-        return None
-    a_low, a_high = a.bounds()
-    b_low, b_high = b.bounds()
-    low = a_low - b_high if a_low is not None and b_high is not None else None
-    high = a_high - b_low if a_high is not None and b_low is not None else None
-    return Interval(low=low, high=high)
-
-
 def parse_when(text: str, tz: str = "UTC", *, now: datetime | None = None) -> When:
     """Read what a person typed; see `when_parse` for the accepted forms."""
     # Imported here because when_parse builds on this module.
@@ -573,6 +339,6 @@ def parse_when(text: str, tz: str = "UTC", *, now: datetime | None = None) -> Wh
 
 
 __all__ = [
-    "Interval", "Precision", "When", "WhenError", "interval", "parse_when",
+    "Precision", "When", "WhenError", "parse_when",
     "get_zone", "zone_label", "to_instant", "wall_time_kind",
 ]

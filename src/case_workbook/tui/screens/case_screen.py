@@ -252,8 +252,8 @@ class CaseScreen(ShowsWorkerErrors, Screen):
             self.index.put(stored)
             self.refresh_lists(keep=stored.id)
             self.go_to(stored.id)
-            self.notify(f"Added {stored.id}: {stored.file.original_name if stored.file else ''}",
-                        markup=False)
+            name = stored.file.original_name if stored.file else ""
+            self.notify(f"Added {stored.id}: {name}", markup=False)
 
     def action_verify(self) -> None:
         from case_workbook.store.exhibits import verify_exhibits
