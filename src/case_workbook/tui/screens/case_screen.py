@@ -181,10 +181,10 @@ class CaseScreen(ShowsWorkerErrors, Screen):
 
         stored = await self.app.push_screen_wait(
             ItemFormScreen(kind, self.index, item, save=self.save_item))
-        if stored is not None:
-            self.refresh_lists(keep=stored.id)
-            if self.current_kind() not in (None, stored.kind):
-                self.go_to(stored.id)
+        # Even a cancelled form may have added a person or an exhibit file.
+        self.refresh_lists(keep=stored.id if stored is not None else None)
+        if stored is not None and self.current_kind() not in (None, stored.kind):
+            self.go_to(stored.id)
 
     def save_item(self, item: AnyItem) -> AnyItem:
         """Add or update through the store, then keep the index current.

@@ -29,7 +29,9 @@ from case_workbook.model.items import (
 from case_workbook.model.when import WhenError
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.screens.dialogs import ConfirmScreen, ShowsWorkerErrors
-from case_workbook.tui.widgets.pickers import CheckList, ItemPicker, PersonPicker, exhibit_choices, item_choices
+from case_workbook.tui.widgets.pickers import (
+    CheckList, ExhibitPicker, ItemPicker, PersonPicker, item_choices,
+)
 from case_workbook.tui.widgets.when_field import WhenField
 from case_workbook.views.columns import size_text
 from case_workbook.views.index import CaseIndex
@@ -187,8 +189,7 @@ class ItemFormScreen(ShowsWorkerErrors, ModalScreen[AnyItem | None]):
             return PersonPicker(self.index, ids, self.save, multiple=spec.type == "people",
                                 exclude=own_id, id=wid)
         if spec.type == "exhibits":
-            return ItemPicker(exhibit_choices(self.index, own_id), list(value or []),
-                              noun="exhibits", id=wid)
+            return ExhibitPicker(self.index, list(value or []), exclude=own_id, id=wid)
         return ItemPicker(item_choices(self.index, own_id), list(value or []),
                           noun="items", id=wid)
 
@@ -200,7 +201,7 @@ class ItemFormScreen(ShowsWorkerErrors, ModalScreen[AnyItem | None]):
             form = item.form if isinstance(item, Exhibit) else ExhibitForm.PHYSICAL
             lines.append(f"Form: {form.value}")
             if item is None:
-                lines.append("To add a file as an exhibit, close this form and use Add file (a).")
+                lines.append("To add a file as an exhibit, use Add file (a) in the Exhibits tab.")
             elif isinstance(item, Exhibit) and item.file is not None:
                 lines.append(f"File: {item.file.original_name} · {size_text(item.file.size)} "
                              f"· {item.file.storage.value}")

@@ -221,6 +221,34 @@ class PersonPicker(ItemPicker):
             self.options.focus()
 
 
+class ExhibitPicker(ItemPicker):
+    """Exhibits, with an "Add a file…" button that copies a file into the case
+    as a new numbered exhibit and chooses it."""
+
+    def __init__(self, index: CaseIndex, selected: list[str], *, exclude: str = "",
+                 id: str | None = None) -> None:
+        super().__init__(exhibit_choices(index, exclude), selected, noun="exhibits", id=id)
+        self.index = index
+
+    def extra_buttons(self) -> ComposeResult:
+        yield Button("Add a file…", classes="new-exhibit", compact=True)
+
+    @on(Button.Pressed, ".new-exhibit")
+    def _new_exhibit(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.add_file()
+
+    @work(exit_on_error=False)
+    async def add_file(self) -> None:
+        from case_workbook.tui.screens.add_file import AddFileScreen
+
+        exhibit = await self.app.push_screen_wait(AddFileScreen(self.index.case))
+        if exhibit is not None:
+            self.index.put(exhibit)  # the lists and other pickers see it too
+            self.choose(exhibit.id)
+            self.options.focus()
+
+
 class NewPersonScreen(ModalScreen[Person | None]):
     """Name and role of a new person; saved to the case before it closes."""
 
