@@ -1,0 +1,151 @@
+"""Text safety for the workbook: every user string arrives as the same text.
+
+Rules (the round-trip reader relies on them; `decode_cell_text` is the exact
+inverse of `encode_cell_text`):
+
+1. **Never a formula.** Every text is written as a string cell (`data_type "s"`,
+   an inline string), so "=SUM(A1)", " =1+1", "+1 555", "-- x", "@here" or
+   "#N/A" stay text. openpyxl would otherwise turn a leading "=" into a formula
+   and "#N/A" into an error value.
+2. **Characters XML 1.0 cannot hold** — C0 controls other than TAB and LF,
+   U+FFFE, U+FFFF and lone surrogates — and CR (which an XML reader would turn
+   into LF) are written as `_xHHHH_` (four upper-case hex digits of the code
+   point), the escape that Excel and LibreOffice themselves read in cell text.
+   So that a literal `_xHHHH` in the user's text is not read as an escape, an
+   underscore followed by `x` and four hex digits is written as `_x005F_`
+   (Excel's escape of "_"). Example: "a\\x1bb" → "a_x001B_b";
+   "_x001B_" → "_x005F_x001B_".
+   Decoding replaces every `_xHHHH_`, scanning left to right, by its character.
+3. **Long text.** A cell holds at most 32,767 characters (counted as Excel
+   counts them, in UTF-16 units). A longer encoded text is cut, between escapes
+   and between characters, into pieces that fit; the first piece goes in the
+   column, the others in the columns immediately to its right headed
+   "<title> (continued 2)", "<title> (continued 3)", …  The full text is the
+   pieces concatenated left to right, then decoded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+LEGEND = ("Privileged & Confidential — Attorney-Client Communication / "
+          "Attorney Work Product")
+NO_ASSESSMENT = ("This workbook records information as entered; it contains no "
+                 "assessment and gives no legal advice.")
+CELL_LIMIT = 32_767  # Excel's limit, in UTF-16 code units
+
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LITERAL = re.compile("_(?=x[0-9A-Fa-f]{4})")
+_TOKEN = re.compile("_x[0-9A-Fa-f]{4}_|.", re.DOTALL)
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+BOLD = Font(bold=True)
+LINK_FONT = Font(underline="single", color="FF404040")  # dark grey, never a signal colour
+
+
+def encode_cell_text(text: str) -> str:
+    """The text as written into a cell (rule 2 of the module docstring)."""
+    text = _LITERAL.sub("_x005F_", text)
+    return _UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def decode_cell_text(text: str) -> str:
+    """The exact inverse of `encode_cell_text` (and of Excel's own escaping)."""
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _units(piece: str) -> int:
+    return 2 if ord(piece[0]) > 0xFFFF else len(piece)
+
+
+def split_cell_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
+    """Encode `text` and cut it into cell-sized pieces (rule 3); [] for ''."""
+    encoded = encode_cell_text(text)
+    if len(encoded) <= limit // 2 or len(encoded.encode("utf-16-le")) // 2 <= limit:
+        return [encoded] if encoded else []
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for token in _TOKEN.findall(encoded):
+        units = _units(token) if len(token) == 1 else len(token)
+        if size + units > limit:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(token)
+        size += units
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+def join_cell_text(pieces: list[str | None]) -> str:
+    """Reassemble a text from its cell pieces (None for empty cells)."""
+    return decode_cell_text("".join(p for p in pieces if p))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A text cell that links inside the workbook, e.g. to "'Threats'!A5"."""
+
+    text: str
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A real Excel date-time cell."""
+
+    value: datetime
+    number_format: str = "yyyy-mm-dd hh:mm"
+
+
+def location(sheet: str, row: int, column: str = "A") -> str:
+    return f"'{sheet}'!{column}{row}"
+
+
+def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None) -> WriteOnlyCell:
+    """A string cell holding `text` exactly as given (already encoded, one piece)."""
+    cell = WriteOnlyCell(ws)
+    cell._value = text  # bypasses openpyxl's formula/error guessing
+    cell.data_type = "s"
+    cell.alignment = WRAP
+    if bold:
+        cell.font = BOLD
+    if link:
+        cell.hyperlink = Hyperlink(ref="", location=link)
+        cell.font = LINK_FONT
+    return cell
+
+
+def stamp_cell(ws, stamp: Stamp) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=stamp.value)
+    cell.number_format = stamp.number_format
+    cell.alignment = WRAP
+    return cell
+
+
+def number_cell(ws, value: float) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.alignment = WRAP
+    return cell
+
+
+def line_count(text: str, width: float) -> int:
+    """How many printed lines `text` takes in a wrapped column `width` chars wide."""
+    per_line = max(1, int(width * 1.15))
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+
+
+def row_height(lines: int, cap: float = 409.0) -> float:
+    """Points for a row of `lines` wrapped lines (LibreOffice does not grow rows)."""
+    return min(cap, max(15.0, 15.0 * lines + 2))

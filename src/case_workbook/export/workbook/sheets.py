@@ -1,0 +1,177 @@
+"""The sheets of the workbook for counsel, in order. Plain counts, no ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import case_workbook
+from case_workbook.model.chronology import KIND_ORDER, id_number
+from case_workbook.model.framework import Theme
+from case_workbook.model.items import KIND_LABELS, AnyItem, Kind, count_text
+
+from .cells import (
+    LEGEND,
+    NO_ASSESSMENT,
+    line_count,
+    location,
+    row_height,
+    split_cell_text,
+    text_cell,
+)
+from .layout import (
+    COUNSEL,
+    SHEET_OF_KIND,
+    TABLE_OF_KIND,
+    Col,
+    Context,
+    chronology_columns,
+    kind_columns,
+)
+from .writer import data_sheet, plan, prepare, widths, write_block
+
+KIND_SHEETS = [Kind.THREAT, Kind.WITNESS, Kind.COMMUNICATION, Kind.ACTION, Kind.EVENT,
+               Kind.PERSON, Kind.EXHIBIT]
+SHEETS = (["Cover", "Chronology"] + [SHEET_OF_KIND[k] for k in KIND_SHEETS]
+          + ["Themes", "Questions for Counsel"])
+
+
+def _pieces(text: str) -> list:
+    return split_cell_text(text) or [""]
+
+
+def cover(wb, ctx: Context, exported: datetime) -> None:
+    ws = wb.create_sheet("Cover")
+    prepare(ws, [28, 90], freeze=None, title_rows=None)
+    ws.print_options.gridLines = False
+    case = ctx.index.case
+    header, framework = case.header, case.framework
+    rows: list[int] = []  # row numbers written so far
+
+    def line(label: str = "", value: str = "", *, bold: bool = False,
+             link: str | None = None) -> None:
+        # A cover value that is too long for one cell continues on the next rows.
+        for n, piece in enumerate(_pieces(value)):
+            first = text_cell(ws, _pieces(label)[0], bold=True) if label and n == 0 else None
+            second = text_cell(ws, piece, bold=bold, link=link) if piece else None
+            rows.append(len(rows) + 1)
+            ws.row_dimensions[rows[-1]].height = row_height(line_count(piece, 90))
+            ws.append([first, second])
+            del ws.row_dimensions[rows[-1]]
+
+    line("", header.title, bold=True)
+    line("", LEGEND, bold=True)
+    line("", NO_ASSESSMENT)
+    line()
+    line("Case", header.title)
+    line("Defendant", header.defendant)
+    line("Charges", "\n".join(header.charges))
+    line("Jurisdiction", header.jurisdiction)
+    line("Court", header.court)
+    line("Case number", header.case_number)
+    line("Counsel", header.counsel)
+    line("Prepared by", header.prepared_by)
+    line()
+    line("Framework", framework.name)
+    line("Framework jurisdiction", framework.jurisdiction)
+    line("Framework sources", "\n".join(framework.sources))
+    line("Exported", exported.strftime("%Y-%m-%d %H:%M %Z").strip())
+    line("Tool", f"case-workbook {case_workbook.__version__}")
+    line()
+    line("Contents", "", bold=True)
+    for title in SHEETS[1:]:
+        line("", title, link=location(title, 1))
+    line()
+    line("Items per kind", "", bold=True)
+    for kind in KIND_SHEETS:
+        line(KIND_LABELS[kind], count_text(kind, ctx.index.count(kind)))
+    line()
+    line("Items per theme", "", bold=True)
+    for theme in framework.themes:
+        n = len(ctx.index.theme_items(theme.id))
+        line(theme.name, f"{n} item" if n == 1 else f"{n} items")
+
+
+def chronology(wb, ctx: Context) -> None:
+    rows = [row.item for row in ctx.index.chronology()]
+    data_sheet(wb, "Chronology", "Chronology", chronology_columns(ctx.index), rows, ctx)
+
+
+def kind_sheet(wb, ctx: Context, kind: Kind) -> None:
+    data_sheet(wb, SHEET_OF_KIND[kind], TABLE_OF_KIND[kind], kind_columns(kind),
+               ctx.index.of_kind(kind), ctx)
+
+
+def _item_ids(ctx: Context, theme_id: str):
+    return ctx.ids([i.id for i in ctx.index.theme_items(theme_id)])
+
+
+THEME_COLS = [
+    Col("Theme id", lambda t, c: t.id, 14),
+    Col("Theme", lambda t, c: t.name, 24),
+    Col("Description", lambda t, c: t.description, 44),
+    Col("Source", lambda t, c: t.source, 24),
+    Col("Questions to explore", lambda t, c: "\n".join(t.questions), 50),
+    Col("Linked items", lambda t, c: _item_ids(c, t.id), 14),
+    Col("Number of linked items", lambda t, c: len(c.index.theme_items(t.id)), 12),
+    Col("Counsel notes", lambda t, c: None, 40),
+]
+
+
+def _matrix_cols(themes: list[Theme]) -> list[Col]:
+    def linked(theme_id: str):
+        return lambda i, c: "linked" if theme_id in i.theme_ids() else None
+    titles: set[str] = set()
+    cols = [Col("Id", lambda i, c: c.link(i.id), 10),
+            Col("Kind", lambda i, c: KIND_LABELS[i.kind], 14),
+            Col("Summary", lambda i, c: i.summary or None, 36)]
+    for theme in themes:
+        title = theme.name if theme.name not in titles else f"{theme.name} ({theme.id})"
+        titles.add(title)
+        cols.append(Col(title, linked(theme.id), 14))
+    return cols
+
+
+def themes(wb, ctx: Context) -> None:
+    """Per theme its description, source, questions, linked items; below, the
+    matrix of items × themes ("linked" in words, never a colour)."""
+    ws = wb.create_sheet("Themes")
+    framework = ctx.index.case.framework
+    items: list[AnyItem] = sorted((i for i in ctx.index.items.values() if i.themes),
+                                  key=lambda i: (KIND_ORDER[i.kind], id_number(i.id)))
+    first = plan(THEME_COLS, framework.themes, ctx)
+    second = plan(_matrix_cols(framework.themes), items, ctx)
+    a, b = widths(first), widths(second)
+    prepare(ws, [max(x, y) for x, y in _zip_longest(a, b)])
+    row = write_block(ws, first, framework.themes, ctx, "Themes")
+    ws.append([])
+    ws.append([text_cell(ws, "Items and the themes they are linked to", bold=True)])
+    write_block(ws, second, items, ctx, "ThemeMatrix", first_row=row + 2)
+
+
+def _zip_longest(a: list[float], b: list[float]):
+    n = max(len(a), len(b))
+    return zip(a + [0] * (n - len(a)), b + [0] * (n - len(b)))
+
+
+@dataclass(frozen=True)
+class Question:
+    theme: Theme
+    number: int
+    text: str
+
+
+QUESTION_COLS = [
+    Col("Theme", lambda q, c: q.theme.name, 24),
+    Col("Source", lambda q, c: q.theme.source, 22),
+    Col("No.", lambda q, c: q.number, 6),
+    Col("Question", lambda q, c: q.text, 60),
+    Col("Related items", lambda q, c: _item_ids(c, q.theme.id), 16),
+    Col(COUNSEL.title, lambda q, c: None, 50),
+]
+
+
+def questions(wb, ctx: Context) -> None:
+    records = [Question(theme, n, text) for theme in ctx.index.case.framework.themes
+               for n, text in enumerate(theme.questions, start=1)]
+    data_sheet(wb, "Questions for Counsel", "QuestionsForCounsel", QUESTION_COLS, records, ctx)
