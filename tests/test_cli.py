@@ -200,3 +200,19 @@ def test_new_case_takes_the_zone_given_or_this_computers(tmp_path):
     assert result.returncode == 0, result.stderr
     with CaseFile.open(tmp_path / "tz.cwb", readonly=True) as case:
         assert case.settings.default_tz == "Europe/Berlin"
+
+
+def test_export_writes_the_workbook_for_xlsx_and_json_for_json(tmp_path):
+    from openpyxl import load_workbook
+
+    demo = tmp_path / "d.cwb"
+    run("demo", demo, "--no-open")
+    run("export", demo, "-o", tmp_path / "counsel.xlsx")
+    book = load_workbook(tmp_path / "counsel.xlsx", read_only=True)
+    assert book.sheetnames[0] == "Cover" and "Questions for Counsel" in book.sheetnames
+    assert stat.S_IMODE((tmp_path / "counsel.xlsx").stat().st_mode) == 0o600
+    run("export", demo, "-o", tmp_path / "whole.json")
+    assert json.loads((tmp_path / "whole.json").read_text())["format"] == "case-workbook"
+    run("export", demo, "--format", "xlsx", "-o", tmp_path / "book")
+    with open(tmp_path / "book", "rb") as handle:  # no ending: openpyxl needs a handle
+        assert load_workbook(handle, read_only=True).sheetnames[0] == "Cover"

@@ -136,14 +136,16 @@ class Check(Command):
 
 class Export(Command):
     name = "export"
-    help = "Export a whole case to a file (the JSON interchange format)."
+    help = ("Export a case: the workbook for counsel (.xlsx), or the whole case as JSON "
+            "(.json, the interchange format).")
 
     @staticmethod
     def arguments(parser):
         parser.add_argument("path", type=path_arg, help="the case file")
         parser.add_argument("-o", "--output", type=path_arg, required=True,
-                            help="the file to write")
-        parser.add_argument("--format", choices=["json"], default="json")
+                            help="the file to write (OUT.xlsx or OUT.json)")
+        parser.add_argument("--format", choices=["xlsx", "json"], default=None,
+                            help="default: from OUTPUT's ending (.json is JSON, else xlsx)")
         parser.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
 
     @staticmethod

@@ -74,21 +74,45 @@ def create_case(path: Path, *, title: str, framework_id: str = "general",
     return path
 
 
-def export_case(case_path: Path, out: Path, *, fmt: str = "json",
-                overwrite: bool = False) -> Path:
+EXPORT_FORMATS = {"xlsx": ".xlsx", "json": ".json"}
+
+
+def format_for(out: Path, fmt: str | None = None) -> str:
+    """The export format asked for, or the one the file name's ending names
+    (a workbook for counsel unless it ends in .json)."""
+    if fmt is not None:
+        return fmt
+    return "json" if Path(out).suffix.lower() == ".json" else "xlsx"
+
+
+def export_to(case: CaseFile, out: Path, fmt: str) -> Path:
+    """Write an open case to `out` as a workbook or as JSON; all or nothing."""
     from case_workbook.export.interchange import export_json
+    from case_workbook.export.workbook import write_workbook
+    from case_workbook.fileio import describe_os_error
 
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise CaseFileError(f"{out} already exists; choose another name or add --force.")
+    if fmt not in EXPORT_FORMATS:
+        raise CaseFileError(f"'{fmt}' is not an export format; use xlsx or json.")
+    if fmt == "json":
+        export_json(case, out)
+        return out
+    try:
+        write_workbook(case, out)
+    except OSError as error:
+        raise CaseFileError(describe_os_error(error, out, "write")) from None
+    return out
+
+
+def export_case(case_path: Path, out: Path, *, fmt: str | None = None,
+                overwrite: bool = False) -> Path:
+    out = Path(out)
     if out.is_dir():
         raise CaseFileError(f"{out} is a folder; give a file name to write.")
+    if out.exists() and not overwrite:
+        raise CaseFileError(f"{out} already exists; choose another name or add --force.")
     with CaseFile.open(case_path, readonly=True) as case:
-        if fmt == "json":
-            export_json(case, out)
-        else:
-            raise CaseFileError(f"'{fmt}' is not an export format this version writes.")
-    return out
+        return export_to(case, out, format_for(out, fmt))
 
 
 def import_case(source: Path, target: Path) -> tuple[Path, int]:

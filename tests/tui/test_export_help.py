@@ -126,8 +126,11 @@ async def test_add_file_problem_is_said_under_the_path_and_kept(tmp_path, closed
 # --- export --------------------------------------------------------------------------
 
 
-async def test_export_writes_json_that_reads_back(closed_case):
-    out = closed_case.with_name("case-export.json")
+async def test_export_writes_the_workbook_by_default_and_json_when_chosen(closed_case):
+    from openpyxl import load_workbook
+    from textual.widgets import Select
+
+    out = closed_case.with_name("case-export.xlsx")
     app = make_app(closed_case)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
@@ -139,9 +142,21 @@ async def test_export_writes_json_that_reads_back(closed_case):
         await settle(pilot, dialog)
         assert isinstance(app.screen, CaseScreen)
         assert any(f"Exported to {out}" in str(n.message) for n in app._notifications)
-    document = read_json(out)
+        assert load_workbook(out, read_only=True).sheetnames[:2] == ["Cover", "Chronology"]
+
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#format", Select).value = "json"
+        await pilot.pause()
+        json_out = closed_case.with_name("case-export.json")
+        assert dialog.query_one("#path", Input).value == str(json_out)  # ending follows
+        dialog.query_one("#path", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot, dialog)
+    document = read_json(json_out)
     assert document.header.title == "Test case"
-    assert json.loads(out.read_text(encoding="utf-8"))
+    assert json.loads(json_out.read_text(encoding="utf-8"))
 
 
 async def test_export_refuses_an_existing_file_unless_replace_is_ticked(tmp_path, closed_case):

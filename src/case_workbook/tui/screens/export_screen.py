@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Select, Static
 
-from case_workbook.export.interchange import InterchangeError, export_json
+from case_workbook.core import export_to
+from case_workbook.export.interchange import InterchangeError
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.screens.new_case import form_css, shown_path
@@ -21,8 +22,9 @@ from case_workbook.tui.screens.notice import MarkedCheckbox
 from case_workbook.tui.widgets.path_suggester import PathInput
 from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 
-# (label, value, suffix): the workbook joins this list when it exists.
-FORMATS = [("JSON (the whole case)", "json", ".json")]
+# (label, value, suffix); the first is the default.
+FORMATS = [("Excel workbook for counsel (.xlsx)", "xlsx", ".xlsx"),
+           ("JSON: the whole case, for moving or backing up (.json)", "json", ".json")]
 
 
 class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
@@ -31,7 +33,7 @@ class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
     ExportScreen #busy { height: auto; display: none; }
     ExportScreen #busy.-shown { display: block; }
     ExportScreen LoadingIndicator { height: 1; }
-    ExportScreen Select { width: 40; }
+    ExportScreen Select { width: 60; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
@@ -116,6 +118,23 @@ class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
         value = self.query_one("#format", Select).value
         return next((suffix for _, fmt, suffix in FORMATS if fmt == value), FORMATS[0][2])
 
+    def _format_of(self, path: Path) -> str:
+        """A typed ending (.xlsx, .json) wins over the list, so the file's
+        name never disagrees with what is inside it."""
+        for _, fmt, suffix in FORMATS:
+            if path.suffix.lower() == suffix:
+                return fmt
+        return str(self.query_one("#format", Select).value)
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self) -> None:
+        """Keep the file name's ending in step with the chosen format."""
+        field = self.query_one("#path", PathInput)
+        path = Path(field.value.strip())
+        if path.suffix.lower() in {suffix for _, _, suffix in FORMATS}:
+            with field.prevent(Input.Changed):
+                field.value = str(path.with_suffix(self._format_suffix()))
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
@@ -125,12 +144,12 @@ class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
         if path is None:
             return
         self._set_busy(True)
-        self._export(path)
+        self._export(path, self._format_of(path))
 
     @work(thread=True, exit_on_error=False)
-    def _export(self, out: Path) -> None:
+    def _export(self, out: Path, fmt: str) -> None:
         try:
-            export_json(self.case, out)
+            export_to(self.case, out, fmt)
         except (InterchangeError, CaseFileError) as error:
             self.app.call_from_thread(self._failed, str(error))
         except OSError as error:
