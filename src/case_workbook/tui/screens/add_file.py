@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +15,9 @@ from case_workbook.model.items import Exhibit
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.exhibits import add_exhibit_file
+from case_workbook.tui.screens.dialogs import ShowsWorkerErrors, show_field_error
 from case_workbook.tui.screens.new_case import form_css
 from case_workbook.tui.widgets.path_suggester import PathInput
-from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 
 
 class AddFileScreen(ShowsWorkerErrors, ModalScreen[Exhibit | None]):
@@ -68,9 +67,7 @@ class AddFileScreen(ShowsWorkerErrors, ModalScreen[Exhibit | None]):
         self.query_one("#path", PathInput).focus()
 
     def _show_error(self, message: str) -> None:
-        label = self.query_one("#path-error", Static)
-        label.update(Text(message))
-        label.set_class(bool(message), "-shown")
+        show_field_error(self.query_one("#path-error", Static), message)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

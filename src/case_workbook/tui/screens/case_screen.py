@@ -12,7 +12,11 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from case_workbook.model.items import AnyItem, Kind
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
-from case_workbook.tui.screens.dialogs import ConfirmScreen, KindChooser, ShowsWorkerErrors
+from case_workbook.tui.screens.dialogs import (
+    ConfirmScreen,
+    KindChooser,
+    ShowsWorkerErrors,
+)
 from case_workbook.tui.widgets.list_pane import ListPane
 from case_workbook.views.index import CaseIndex
 

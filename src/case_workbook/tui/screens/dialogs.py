@@ -24,6 +24,12 @@ DIALOG_CSS = """
 """
 
 
+def show_field_error(label: Static, message: str) -> None:
+    """Say a problem in words under a field (an empty message hides the line)."""
+    label.update(Text(message))
+    label.set_class(bool(message), "-shown")
+
+
 class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", id="confirm.cancel"),

@@ -5,22 +5,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    LoadingIndicator,
+    Select,
+    Static,
+)
 
 from case_workbook.core import export_to
 from case_workbook.export.interchange import InterchangeError
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
+from case_workbook.tui.screens.dialogs import ShowsWorkerErrors, show_field_error
 from case_workbook.tui.screens.new_case import form_css, shown_path
 from case_workbook.tui.screens.notice import MarkedCheckbox
 from case_workbook.tui.widgets.path_suggester import PathInput
-from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 
 # (label, value, suffix); the first is the default.
 FORMATS = [("Excel workbook for counsel (.xlsx)", "xlsx", ".xlsx"),
@@ -70,9 +77,7 @@ class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
         self.query_one("#path", PathInput).focus()
 
     def _show_error(self, widget_id: str, message: str) -> None:
-        label = self.query_one(f"#{widget_id}", Static)
-        label.update(Text(message))
-        label.set_class(bool(message), "-shown")
+        show_field_error(self.query_one(f"#{widget_id}", Static), message)
 
     def _set_busy(self, busy: bool) -> None:
         # The case's connection is shared with the app: one thing at a time.

@@ -19,18 +19,43 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 from textual.widgets.selection_list import Selection
 
 from case_workbook.model.items import (
-    KIND_LABELS, MODEL_BY_KIND, ActionType, AnyItem, Channel, Delivery, Direction, Exhibit,
-    ExhibitForm, Kind, KeyMoment, Preserved, Role, Target,
+    KIND_LABELS,
+    MODEL_BY_KIND,
+    ActionType,
+    AnyItem,
+    Channel,
+    Delivery,
+    Direction,
+    Exhibit,
+    ExhibitForm,
+    KeyMoment,
+    Kind,
+    Preserved,
+    Role,
+    Target,
 )
 from case_workbook.model.when import WhenError
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.screens.dialogs import ConfirmScreen, ShowsWorkerErrors
 from case_workbook.tui.widgets.pickers import (
-    CheckList, ExhibitPicker, ItemPicker, PersonPicker, item_choices,
+    CheckList,
+    ExhibitPicker,
+    ItemPicker,
+    PersonPicker,
+    item_choices,
 )
 from case_workbook.tui.widgets.when_field import WhenField
 from case_workbook.views.columns import size_text

@@ -23,7 +23,7 @@ from case_workbook.model.framework import (
     user_frameworks_dir,
 )
 from case_workbook.store.errors import CaseFileError
-from case_workbook.tui.screens.dialogs import DIALOG_CSS
+from case_workbook.tui.screens.dialogs import DIALOG_CSS, show_field_error
 from case_workbook.tui.widgets.path_suggester import PathInput
 
 SUFFIX = ".cwb"
@@ -205,9 +205,7 @@ class NewCaseScreen(ModalScreen[Path | None]):
     # --- creating ------------------------------------------------------------------
 
     def _show_error(self, widget_id: str, message: str) -> None:
-        label = self.query_one(f"#{widget_id}", Static)
-        label.update(Text(message))
-        label.set_class(bool(message), "-shown")
+        show_field_error(self.query_one(f"#{widget_id}", Static), message)
 
     def chosen(self) -> Choice | None:
         index = self.query_one("#frameworks", OptionList).highlighted

@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Label, Static
 
 from case_workbook.tui.screens.dialogs import DIALOG_CSS
 
+
 class MarkedCheckbox(Checkbox):
     """A checkbox whose mark is an X when ticked and blank when not: Textual's
     shows an X either way and tells them apart by colour alone."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
+from case_workbook.tui.screens.dialogs import show_field_error
 from case_workbook.tui.screens.new_case import default_folder, form_css, shown_path
 from case_workbook.tui.widgets.path_suggester import PathInput
 
@@ -66,9 +66,7 @@ class OpenFileScreen(ModalScreen[Path | None]):
         self.query_one("#path", PathInput).focus()
 
     def _show_error(self, message: str) -> None:
-        label = self.query_one("#path-error", Static)
-        label.update(Text(message))
-        label.set_class(bool(message), "-shown")
+        show_field_error(self.query_one("#path-error", Static), message)
 
     @on(Input.Changed, "#path")
     def _typed(self) -> None:

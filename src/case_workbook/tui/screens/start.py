@@ -15,9 +15,9 @@ from textual.widgets.option_list import Option
 
 from case_workbook.model.framework import FrameworkError
 from case_workbook.store.errors import CaseFileError
+from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 from case_workbook.tui.widgets.item_table import one_line
 from case_workbook.user_state import RecentCase, save_state
-from case_workbook.tui.screens.dialogs import ShowsWorkerErrors
 
 PRODUCT = "case-workbook"
 PURPOSE = ("Keeps the facts of a duress defense in order: threats, witnesses, messages, "

@@ -10,10 +10,10 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
 from case_workbook.model.items import KIND_LABELS, KIND_PLURALS, AnyItem, Kind
+from case_workbook.tui.widgets.item_table import ItemTable, visible
 from case_workbook.views.columns import Column
 from case_workbook.views.detail import detail_lines
 from case_workbook.views.index import CaseIndex, Filter
-from case_workbook.tui.widgets.item_table import ItemTable, visible
 
 
 class DetailPane(VerticalScroll, can_focus=False):
