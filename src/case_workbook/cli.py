@@ -69,14 +69,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def user_message(error: Exception) -> str | None:
+    from case_workbook.export.exhibit_folder import ExhibitFolderError
     from case_workbook.export.interchange import InterchangeError
+    from case_workbook.export.workbook.crypt import WorkbookPasswordError
+    from case_workbook.export.workbook.returned import WorkbookReadError
     from case_workbook.fileio import describe_os_error
     from case_workbook.model.framework import FrameworkError
     from case_workbook.model.when import WhenError
     from case_workbook.store.errors import CaseFileError
 
     if isinstance(error, (UserError, CaseFileError, InterchangeError, FrameworkError,
-                          WhenError)):
+                          WhenError, ExhibitFolderError, WorkbookPasswordError,
+                          WorkbookReadError)):
         return str(error)
     if isinstance(error, OSError):
         return describe_os_error(error, error.filename or "a file")

@@ -146,33 +146,68 @@ class Export(Command):
                             help="the file to write (OUT.xlsx or OUT.json)")
         parser.add_argument("--format", choices=["xlsx", "json"], default=None,
                             help="default: from OUTPUT's ending (.json is JSON, else xlsx)")
-        parser.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+        parser.add_argument("--force", action="store_true",
+                            help="replace OUTPUT (and its exhibit folder) if it exists")
+        parser.add_argument("--password-file", type=path_arg, metavar="F",
+                            help="protect the workbook with the password on F's first line")
+        parser.add_argument("--password", action="store_true",
+                            help="protect the workbook with a password typed at a prompt")
+        parser.add_argument("--with-exhibits", action="store_true",
+                            help="also write the exhibit files into a folder beside the "
+                                 "workbook ('OUT exhibits'), linked from the Exhibits sheet")
 
     @staticmethod
     def run(args):
         from case_workbook.core import export_case
 
-        export_case(args.path, args.output, fmt=args.format, overwrite=args.force)
-        print(f"Wrote {args.output}.")
+        password = ask_password(args.password_file, prompt=args.password, confirm=True)
+        lines = export_case(args.path, args.output, fmt=args.format, overwrite=args.force,
+                            password=password, with_exhibits=args.with_exhibits)
+        print("\n".join(lines))
         return EXIT_OK
+
+
+def ask_password(password_file: Path | None, *, prompt: bool, confirm: bool = False,
+                 name: str = "") -> str | None:
+    """The password from a file, or typed at a prompt (not echoed); None for none."""
+    from case_workbook.cli import UserError
+    from case_workbook.export.workbook.crypt import read_password_file
+
+    if password_file is not None:
+        return read_password_file(password_file)
+    if not prompt:
+        return None
+    if not sys.stdin.isatty():
+        raise UserError("A password prompt needs a terminal; use --password-file F instead.")
+    import getpass
+
+    typed = getpass.getpass(f"Password{' for ' + name if name else ''}: ")
+    if confirm and getpass.getpass("The same password again: ") != typed:
+        raise UserError("The two passwords differ; nothing was written.")
+    return typed
 
 
 class Import(Command):
     name = "import"
-    help = "Create a new case file from a JSON export."
+    help = ("Create a new case file from a JSON export, or from a workbook for counsel "
+            "(also one that counsel sent back with notes).")
 
     @staticmethod
     def arguments(parser):
-        parser.add_argument("file", type=path_arg, help="the JSON file to read")
+        parser.add_argument("file", type=path_arg, help="the JSON file or workbook to read")
         parser.add_argument("-o", "--output", type=path_arg, required=True,
                             help="the new case file to create")
+        parser.add_argument("--password-file", type=path_arg, metavar="F",
+                            help="the workbook's password, on F's first line")
 
     @staticmethod
     def run(args):
-        from case_workbook.core import import_case
+        from case_workbook.core import import_case, needs_password
 
-        path, count = import_case(args.file, args.output)
-        print(f"Created {path} with {count} items.")
+        password = ask_password(args.password_file, prompt=needs_password(args.file),
+                                name=args.file.name)
+        report = import_case(args.file, args.output, password=password)
+        print("\n".join(report.lines()))
         return EXIT_OK
 
 
@@ -188,13 +223,23 @@ class Schema(Command):
         return EXIT_OK
 
 
-def open_in_terminal_ui(path: Path | None) -> int:
-    """The terminal UI on a case (or the start screen). Without a terminal
-    (a script, a pipe) the case is printed as text instead."""
+def open_in_terminal_ui(path: Path | None, *, workbook: bool = False) -> int:
+    """The terminal UI on a case (or the start screen, or the dialog that
+    rebuilds a case from a `workbook`). Without a terminal (a script, a pipe)
+    the case is printed as text instead; a workbook is refused in one sentence,
+    since rebuilding needs answers (where, the password) and a script must not wait."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         if path is None:
             print("case-workbook needs a terminal for its screens; see 'case-workbook --help'.")
             return EXIT_OK
+        if workbook:
+            import shlex
+
+            from case_workbook.cli import UserError
+
+            raise UserError(f"{path.name} is a workbook; without a terminal, make a case file "
+                            f"from it with: case-workbook import {shlex.quote(str(path))} "
+                            "-o CASE.cwb")
         from case_workbook.core import case_overview
 
         print("\n".join(case_overview(path)))
@@ -206,16 +251,21 @@ def open_in_terminal_ui(path: Path | None) -> int:
 
 class Open(Command):
     name = "open"
-    help = "Open a case file in the terminal screens."
+    help = ("Open a case file in the terminal screens, or a workbook from counsel "
+            "(a new case file is made from it).")
 
     @staticmethod
     def arguments(parser):
-        parser.add_argument("path", type=path_arg, help="the case file (NAME.cwb)")
+        parser.add_argument("path", type=path_arg,
+                            help="the case file (NAME.cwb) or a workbook (NAME.xlsx)")
 
     @staticmethod
     def run(args):
+        from case_workbook.core import is_workbook_file
         from case_workbook.store.inspect import check_case_header
 
+        if args.path.is_file() and is_workbook_file(args.path):
+            return open_in_terminal_ui(args.path, workbook=True)
         check_case_header(args.path)  # a file that is not a case: one sentence, no screen
         return open_in_terminal_ui(args.path)
 

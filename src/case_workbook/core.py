@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -16,6 +17,9 @@ from case_workbook.model.case import CaseHeader, CaseSettings
 from case_workbook.model.framework import Framework, load_builtin, load_framework_file
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
+
+if TYPE_CHECKING:
+    from case_workbook.export.workbook.returned import WorkbookImport as ImportReport
 
 APP_NAME = "case-workbook"
 
@@ -85,42 +89,109 @@ def format_for(out: Path, fmt: str | None = None) -> str:
     return "json" if Path(out).suffix.lower() == ".json" else "xlsx"
 
 
-def export_to(case: CaseFile, out: Path, fmt: str) -> Path:
-    """Write an open case to `out` as a workbook or as JSON; all or nothing."""
+def export_to(case: CaseFile, out: Path, fmt: str, *, password: str | None = None,
+              with_exhibits: bool = False, overwrite: bool = False) -> list[str]:
+    """Write an open case to `out` as a workbook or as JSON; all or nothing.
+    Returns what to tell the person (one line, more with --with-exhibits)."""
     from case_workbook.export.interchange import export_json
-    from case_workbook.export.workbook import write_workbook
     from case_workbook.fileio import describe_os_error
 
     out = Path(out)
     if fmt not in EXPORT_FORMATS:
         raise CaseFileError(f"'{fmt}' is not an export format; use xlsx or json.")
     if fmt == "json":
+        if password is not None or with_exhibits:
+            raise CaseFileError("A password and --with-exhibits apply to the workbook (.xlsx), "
+                                "not to a JSON export.")
         export_json(case, out)
-        return out
+        return [f"Wrote {out}."]
     try:
-        write_workbook(case, out)
+        return _export_workbook(case, out, password, with_exhibits, overwrite)
     except OSError as error:
         raise CaseFileError(describe_os_error(error, out, "write")) from None
-    return out
+
+
+def _export_workbook(case: CaseFile, out: Path, password: str | None, with_exhibits: bool,
+                     overwrite: bool) -> list[str]:
+    import io
+
+    from case_workbook.export.exhibit_folder import relative_link, write_exhibit_folder
+    from case_workbook.export.workbook import write_workbook
+    from case_workbook.export.workbook.crypt import encrypt_to
+    from case_workbook.fileio import fsync_dir
+    from case_workbook.model.items import Exhibit, Kind
+
+    links: dict[str, str] = {}
+    if with_exhibits:
+        for exhibit in case.items(Kind.EXHIBIT):
+            assert isinstance(exhibit, Exhibit)
+            if link := relative_link(exhibit, out):
+                links[exhibit.id] = link
+    lines = [f"Wrote {out}" + (", protected by a password." if password else ".")]
+    # Written under a temporary name, and put in place only with its exhibit folder.
+    temp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        if password is None:
+            write_workbook(case, temp, exhibit_links=links)
+        else:
+            # The plain workbook stays in memory: it never touches the disk unencrypted.
+            plain = io.BytesIO()
+            write_workbook(case, plain, exhibit_links=links)
+            encrypt_to(plain.getvalue(), temp, password)
+        if with_exhibits:
+            lines += write_exhibit_folder(case, out, overwrite=overwrite).lines()
+        os.replace(temp, out)
+        fsync_dir(out.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    return lines
 
 
 def export_case(case_path: Path, out: Path, *, fmt: str | None = None,
-                overwrite: bool = False) -> Path:
+                overwrite: bool = False, password: str | None = None,
+                with_exhibits: bool = False) -> list[str]:
     out = Path(out)
     if out.is_dir():
         raise CaseFileError(f"{out} is a folder; give a file name to write.")
     if out.exists() and not overwrite:
         raise CaseFileError(f"{out} already exists; choose another name or add --force.")
     with CaseFile.open(case_path, readonly=True) as case:
-        return export_to(case, out, format_for(out, fmt))
+        return export_to(case, out, format_for(out, fmt), password=password,
+                         with_exhibits=with_exhibits, overwrite=overwrite)
 
 
-def import_case(source: Path, target: Path) -> tuple[Path, int]:
+def is_workbook_file(path: Path) -> bool:
+    """A workbook (plain or password-protected) rather than a JSON export."""
+    if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
+        return True
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        return False
+    return start.startswith(b"PK\x03\x04") or start == bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def needs_password(path: Path) -> bool:
+    from case_workbook.export.workbook.crypt import is_encrypted
+
+    try:
+        return is_workbook_file(path) and is_encrypted(Path(path))
+    except OSError:
+        return False
+
+
+def import_case(source: Path, target: Path, *, password: str | None = None) -> ImportReport:
+    """A new case at `target` from a JSON export or from a returned workbook."""
     from case_workbook.export.interchange import read_json
+    from case_workbook.export.workbook.returned import WorkbookImport, import_workbook
     from case_workbook.store.build import build_case
 
+    if is_workbook_file(source):
+        return import_workbook(source, target, password=password)
     document = read_json(source)
-    return build_case(document, target), len(document.items)
+    return WorkbookImport(build_case(document, target), len(document.items), from_workbook=False)
 
 
 def write_demo(target: Path | None = None) -> tuple[Path, bool]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile_text import HOSTILE, LONG
 
 from case_workbook.demo.build import build_demo
 from case_workbook.export.workbook import LEGEND, SHEETS, join_cell_text, write_workbook
@@ -34,10 +35,6 @@ ORDER = ["Cover", "Chronology", "Threats", "Witnesses", "Communications", "Post-
          "Events", "People", "Exhibits", "Themes", "Questions for Counsel"]
 DATA_SHEETS = ORDER[1:]
 
-HOSTILE = ["=SUM(A1)", " =1+1", "+1 555", "-- x", "@here", "#N/A", "\x00\x07\x1b",
-           "_x001B_ literal", "a\rb\r\nc\td", "<b>&amp;</b>", "👨‍👩‍👧", "שלום",
-           "=HYPERLINK(\"http://x\")", "\t=1", "-1", "1e5", "TRUE", "2026-03-14"]
-LONG = ("The quick brown fox, 👨‍👩‍👧 שלום =1+1. " * 1100)[:40_000]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +66,11 @@ def _row_of(ws, item_id):
 
 
 def test_sheets_in_order(demo):
-    assert demo.sheetnames == ORDER == SHEETS
+    # The visible sheets, then the case data that lets a returned workbook rebuild the case.
+    assert demo.sheetnames == ORDER + ["case-workbook data"]
+    assert ORDER == SHEETS
+    assert [ws.sheet_state for ws in demo.worksheets] == ["visible"] * 11 + ["veryHidden"]
+    assert demo.active.title == "Cover"
 
 
 def test_owner_only(demo_xlsx):

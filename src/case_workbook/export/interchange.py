@@ -40,7 +40,7 @@ def case_document(case: CaseFile, *, with_files: bool = False) -> CaseDocument:
         tool_version=__version__, exported_at=datetime.now(UTC), case_id=case.case_id,
         created=case.created, header=case.header, settings=case.settings,
         framework=case.framework, counters=case.counters(), items=items,
-        activity=case.activity(), files=files)
+        activity=case.activity(), counsel_notes=case.counsel_notes, files=files)
 
 
 def _copied_hashes(items) -> list[str]:

@@ -38,6 +38,8 @@ class CaseDocument(BaseModel):
     counters: dict[str, int] = Field(default_factory=dict)
     items: list[Item] = Field(default_factory=list)
     activity: list[ActivityEntry] = Field(default_factory=list)
+    # counsel's notes on themes and questions ("theme:<id>", "question:<id>:<n>")
+    counsel_notes: dict[str, str] = Field(default_factory=dict)
     # sha256 -> file content in base64; copied exhibit files only
     files: dict[str, str] = Field(default_factory=dict)
 

@@ -28,7 +28,7 @@ B64_CHUNK = 4 * 1024 * 1024  # a multiple of 4: base64 pieces decode separately
 def build_case(document: CaseDocument, target: Path | str, actor: str | None = None) -> Path:
     """A new case file at `target` holding exactly what `document` holds."""
     return build_case_with(target, document.header, document.framework, document.settings,
-                           lambda case: _fill(case, document), actor=actor)
+                           lambda case: fill_case(case, document), actor=actor)
 
 
 def build_case_with(target: Path | str, header: CaseHeader, framework: Framework,
@@ -62,7 +62,8 @@ def build_case_with(target: Path | str, header: CaseHeader, framework: Framework
     return target
 
 
-def _fill(case: CaseFile, document: CaseDocument) -> None:
+def fill_case(case: CaseFile, document: CaseDocument) -> None:
+    """Write everything `document` holds into the new, empty `case`."""
     _check_prefixes(case, document)
     with case.transaction("import into"):
         conn = case.conn
@@ -74,6 +75,9 @@ def _fill(case: CaseFile, document: CaseDocument) -> None:
             size = _decoded_size(encoded)
             store_blob(conn, sha, _decode_chunks(encoded), size)
         case.set_counters(document.counters)
+        if document.counsel_notes:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('counsel_notes', ?)",
+                         (json.dumps(document.counsel_notes),))
         # Insert everything first, then check links: items may refer forward.
         stored = [case._insert(item, keep_id=True, check=False) for item in document.items]
         for item in stored:
@@ -85,6 +89,7 @@ def _fill(case: CaseFile, document: CaseDocument) -> None:
                 (entry.at.isoformat(), entry.actor, entry.action, entity_or(entry.entity),
                  _json_or_none(entry.before), _json_or_none(entry.after), int(entry.undone)))
     case.case_id, case.created = document.case_id, document.created
+    case.counsel_notes = dict(document.counsel_notes)
 
 
 def _check_prefixes(case: CaseFile, document: CaseDocument) -> None:

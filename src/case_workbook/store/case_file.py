@@ -181,6 +181,13 @@ class CaseFile(ItemsMixin):
             self.settings = CaseSettings.model_validate(json.loads(rows["settings"]))
             self.framework = Framework.model_validate(json.loads(rows["framework"]))
             self.created = datetime.fromisoformat(json.loads(rows["created"]))
+            # Notes counsel wrote beside themes and questions in a returned
+            # workbook ("theme:<id>", "question:<theme id>:<n>"); absent in older files.
+            notes = json.loads(rows.get("counsel_notes", "{}"))
+            if not isinstance(notes, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
+                raise ValueError("counsel_notes")
+            self.counsel_notes: dict[str, str] = notes
         except (KeyError, ValueError) as error:
             raise CaseFileError(
                 f"{self.path} is damaged: its case information cannot be read."
@@ -209,6 +216,17 @@ class CaseFile(ItemsMixin):
                               (json.dumps(after),))
             self._log("settings", "case", before, after)
         self.settings = settings
+
+    def set_counsel_notes(self, notes: dict[str, str]) -> None:
+        """Replace the case-level counsel notes (themes, questions); logged."""
+        before, after = dict(self.counsel_notes), {k: v for k, v in notes.items() if v}
+        if before == after:
+            return
+        with self.transaction("save counsel's notes to"):
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES "
+                              "('counsel_notes', ?)", (json.dumps(after),))
+            self._log("counsel notes", "case", before, after)
+        self.counsel_notes = after
 
     # --- transactions and the activity log -----------------------------------
 

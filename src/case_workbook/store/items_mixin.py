@@ -129,6 +129,23 @@ class ItemsMixin:
             self._log("edit", stored.id, old, new)
         return stored
 
+    def point_file_to(self, item_id: str, path: str) -> AnyItem:
+        """A copied exhibit file that is not in the case (one rebuilt from a
+        workbook whose files did not come with it) becomes a reference to
+        where the file is expected; `check` then says whether it is there."""
+        with self.transaction(f"save {item_id} to"):
+            before = self.get(item_id)
+            if not isinstance(before, Exhibit) or before.file is None:
+                raise ItemError(f"{item_id} is not an exhibit with a file.")
+            if self.conn.execute("SELECT 1 FROM exhibit_blobs WHERE sha256 = ?",
+                                 (before.file.sha256,)).fetchone():
+                raise ItemError(f"The file of {item_id} is in the case already.")
+            stored = before.model_copy(update={"file": before.file.model_copy(update={
+                "storage": Storage.REFERENCE, "reference_path": path})})
+            self._write(stored)
+            self._log("edit", item_id, _dump(before), _dump(stored))
+        return stored
+
     def delete(self, item_id: str) -> None:
         with self.transaction(f"delete {item_id} from"):
             item = self.get(item_id)
@@ -207,7 +224,7 @@ class ItemsMixin:
                                              "created": now, "edited": now})
         stored = type(item).model_validate(stored.model_dump())
         if check:
-            self._check_references(stored)
+            self._check_references(stored, file=True)
         try:
             self.conn.execute("INSERT INTO items (id, kind, seq, data) VALUES (?, ?, ?, ?)",
                               (stored.id, stored.kind.value, seq, stored.model_dump_json()))
@@ -245,7 +262,11 @@ class ItemsMixin:
         for prefix, last in counters.items():
             self._bump_counter(prefix, last)
 
-    def _check_references(self, item: ItemBase) -> None:
+    def _check_references(self, item: ItemBase, *, file: bool = False) -> None:
+        """Themes, people, exhibits and related items exist; with `file`, a new
+        exhibit's copied file is in the case. (An edit cannot change the file,
+        and a case rebuilt from a workbook may lack files that did not come
+        back with it: `check` reports those.)"""
         for link in item.themes:
             if self.framework.theme(link.theme_id) is None:
                 raise ItemError(f"{item.id or 'The item'} is linked to the theme "
@@ -255,7 +276,7 @@ class ItemsMixin:
         self._expect(item, item.person_refs(), Kind.PERSON)
         self._expect(item, item.exhibits, Kind.EXHIBIT)
         self._expect(item, item.related, None)
-        if isinstance(item, Exhibit) and item.file and item.file.storage == Storage.COPY:
+        if file and isinstance(item, Exhibit) and item.file and item.file.storage == Storage.COPY:
             row = self.conn.execute("SELECT 1 FROM exhibit_blobs WHERE sha256 = ?",
                                     (item.file.sha256,)).fetchone()
             if row is None:

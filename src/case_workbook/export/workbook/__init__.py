@@ -15,9 +15,11 @@ from __future__ import annotations
 import warnings
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 
+import case_workbook
 from case_workbook.fileio import atomic_write
 from case_workbook.store.case_file import CaseFile
 from case_workbook.views.index import CaseIndex
@@ -31,6 +33,7 @@ from .cells import (
     join_cell_text,
 )
 from .layout import Context
+from .payload import write_payload
 
 __all__ = [
     "LEGEND",
@@ -45,21 +48,41 @@ __all__ = [
 SHEETS = sheets.SHEETS
 
 
-def write_workbook(case: CaseFile, out: Path, *, now: datetime | None = None) -> None:
-    """Write the workbook for `case` to `out`, atomically and owner-only."""
-    ctx = Context(CaseIndex(case))
+def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | None = None,
+                   exhibit_links: dict[str, str] | None = None,
+                   version: str | None = None) -> dict[str, list[tuple[str, ...]]]:
+    """Write the workbook for `case` to `out` (a path: atomically and owner-only).
+
+    `exhibit_links` maps exhibit ids to relative links of their files beside the
+    workbook. `now` and `version` are the export time and tool version shown on
+    the Cover; reading a returned workbook passes the original ones, to write
+    again exactly what counsel received. Returns each sheet's table headers.
+    """
+    from case_workbook.export.interchange import case_document
+
     exported = now or datetime.now().astimezone()
+    version = version or case_workbook.__version__
+    ctx = Context(CaseIndex(case), exhibit_links or {})
+    document = case_document(case).model_copy(
+        update={"exported_at": exported, "tool_version": version})
     wb = Workbook(write_only=True)
-    wb.properties.title = case.header.title[:255]
+    # File properties are metadata, not case data: XML-illegal characters are dropped.
+    wb.properties.title = "".join(ch for ch in case.header.title[:255]
+                                  if encode_cell_text(ch) == ch or ch in "_\r")
     wb.properties.creator = "case-workbook"
     with warnings.catch_warnings():
         # openpyxl warns that write-only tables need their columns named: they are.
         warnings.filterwarnings("ignore", message="In write-only mode")
-        sheets.cover(wb, ctx, exported)
+        sheets.cover(wb, ctx, exported, version)
         sheets.chronology(wb, ctx)
         for kind in sheets.KIND_SHEETS:
             sheets.kind_sheet(wb, ctx, kind)
         sheets.themes(wb, ctx)
         sheets.questions(wb, ctx)
+        write_payload(wb, document)
+    if not isinstance(out, (str, Path)):
+        wb.save(out)
+        return ctx.tables
     with atomic_write(Path(out), "wb") as handle:
         wb.save(handle)
+    return ctx.tables

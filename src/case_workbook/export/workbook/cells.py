@@ -95,10 +95,12 @@ def join_cell_text(pieces: list[str | None]) -> str:
 
 @dataclass(frozen=True)
 class Link:
-    """A text cell that links inside the workbook, e.g. to "'Threats'!A5"."""
+    """A text cell that links inside the workbook (`location`, e.g.
+    "'Threats'!A5") or to a file beside it (`target`, a relative URL)."""
 
     text: str
     location: str | None = None
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ def location(sheet: str, row: int, column: str = "A") -> str:
     return f"'{sheet}'!{column}{row}"
 
 
-def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None) -> WriteOnlyCell:
+def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None,
+              target: str | None = None) -> WriteOnlyCell:
     """A string cell holding `text` exactly as given (already encoded, one piece)."""
     cell = WriteOnlyCell(ws)
     cell._value = text  # bypasses openpyxl's formula/error guessing
@@ -121,8 +124,8 @@ def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None) -> 
     cell.alignment = WRAP
     if bold:
         cell.font = BOLD
-    if link:
-        cell.hyperlink = Hyperlink(ref="", location=link)
+    if link or target:
+        cell.hyperlink = Hyperlink(ref="", location=link, target=target)
         cell.font = LINK_FONT
     return cell
 

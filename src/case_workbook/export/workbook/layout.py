@@ -56,8 +56,10 @@ class Col:
 class Context:
     """The open case, and where each item's row is in the workbook."""
 
-    def __init__(self, index: CaseIndex) -> None:
+    def __init__(self, index: CaseIndex, exhibit_links: dict[str, str] | None = None) -> None:
         self.index = index
+        self.exhibit_links = exhibit_links or {}
+        self.tables: dict[str, list[tuple[str, ...]]] = {}  # sheet -> header of each table
         self.rows: dict[str, str] = {}
         for kind, sheet in SHEET_OF_KIND.items():
             for row, item in enumerate(index.of_kind(kind), start=2):
@@ -78,6 +80,9 @@ class Context:
             item = self.index.get(item_id)
             return f"{item_id} {item.summary}".rstrip() if item else item_id
         return self.ids(ids, label)
+
+    def case_note(self, key: str) -> str | None:
+        return self.index.case.counsel_notes.get(key) or None
 
     def link(self, item_id: str, text: str | None = None) -> Link:
         return Link(text if text is not None else item_id, self.rows.get(item_id))
@@ -115,6 +120,14 @@ def _themes(item: AnyItem, ctx: Context) -> Value:
     lines = [ctx.index.theme_name(link.theme_id) + (f" — {link.note}" if link.note else "")
              for link in item.themes]
     return "\n".join(lines) or None
+
+
+def _file_name(item: Exhibit, ctx: Context) -> Value:
+    """The original name; with --with-exhibits, a link to the copy beside the workbook."""
+    if item.file is None or not item.file.original_name:
+        return None
+    target = ctx.exhibit_links.get(item.id)
+    return Link(item.file.original_name, target=target) if target else item.file.original_name
 
 
 def _stamp_text(value) -> str | None:
@@ -181,7 +194,7 @@ KIND_COLS: dict[Kind, list[Col]] = {
         Col("Relation", lambda i, c: _text(i.relation), 16)],
     Kind.EXHIBIT: [
         Col("Form", lambda i, c: _text(i.form), 12),
-        Col("Original file name", lambda i, c: _text(i.file.original_name) if i.file else None, 24),
+        Col("Original file name", _file_name, 24),
         Col("SHA-256", lambda i, c: i.file.sha256 if i.file else None, 24),
         Col("Size (bytes)", lambda i, c: i.file.size if i.file else None, 12),
         Col("File modified", lambda i, c: _stamp_text(i.file.modified) if i.file else None, 20),

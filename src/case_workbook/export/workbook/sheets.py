@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import case_workbook
 from case_workbook.model.chronology import KIND_ORDER, id_number
 from case_workbook.model.framework import Theme
 from case_workbook.model.items import KIND_LABELS, AnyItem, Kind, count_text
@@ -40,7 +39,14 @@ def _pieces(text: str) -> list:
     return split_cell_text(text) or [""]
 
 
-def cover(wb, ctx: Context, exported: datetime) -> None:
+def exported_text(exported: datetime) -> str:
+    """The export time with its UTC offset: the same text after a round trip."""
+    offset = exported.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{exported:%Y-%m-%d %H:%M} (UTC{offset})"
+
+
+def cover(wb, ctx: Context, exported: datetime, version: str) -> None:
     ws = wb.create_sheet("Cover")
     prepare(ws, [28, 90], freeze=None, title_rows=None)
     ws.print_options.gridLines = False
@@ -75,8 +81,8 @@ def cover(wb, ctx: Context, exported: datetime) -> None:
     line("Framework", framework.name)
     line("Framework jurisdiction", framework.jurisdiction)
     line("Framework sources", "\n".join(framework.sources))
-    line("Exported", exported.strftime("%Y-%m-%d %H:%M %Z").strip())
-    line("Tool", f"case-workbook {case_workbook.__version__}")
+    line("Exported", exported_text(exported))
+    line("Tool", f"case-workbook {version}")
     line()
     line("Contents", "", bold=True)
     for title in SHEETS[1:]:
@@ -102,6 +108,14 @@ def kind_sheet(wb, ctx: Context, kind: Kind) -> None:
                ctx.index.of_kind(kind), ctx)
 
 
+def theme_note_key(theme_id: str) -> str:
+    return f"theme:{theme_id}"
+
+
+def question_note_key(theme_id: str, number: int) -> str:
+    return f"question:{theme_id}:{number}"
+
+
 def _item_ids(ctx: Context, theme_id: str):
     return ctx.ids([i.id for i in ctx.index.theme_items(theme_id)])
 
@@ -114,7 +128,7 @@ THEME_COLS = [
     Col("Questions to explore", lambda t, c: "\n".join(t.questions), 50),
     Col("Linked items", lambda t, c: _item_ids(c, t.id), 14),
     Col("Number of linked items", lambda t, c: len(c.index.theme_items(t.id)), 12),
-    Col("Counsel notes", lambda t, c: None, 40),
+    Col("Counsel notes", lambda t, c: c.case_note(theme_note_key(t.id)), 40),
 ]
 
 
@@ -167,7 +181,7 @@ QUESTION_COLS = [
     Col("No.", lambda q, c: q.number, 6),
     Col("Question", lambda q, c: q.text, 60),
     Col("Related items", lambda q, c: _item_ids(c, q.theme.id), 16),
-    Col(COUNSEL.title, lambda q, c: None, 50),
+    Col(COUNSEL.title, lambda q, c: c.case_note(question_note_key(q.theme.id, q.number)), 50),
 ]
 
 

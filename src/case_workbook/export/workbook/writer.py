@@ -90,12 +90,13 @@ def _cells(ws, planned: Planned, value: Any) -> tuple[list, int]:
     if isinstance(value, int):
         return [number_cell(ws, value)] + [None] * (planned.pieces - 1), 1
     link = value.location if isinstance(value, Link) else None
+    target = value.target if isinstance(value, Link) else None
     text = value.text if isinstance(value, Link) else str(value)
     pieces = split_cell_text(text)
     if len(pieces) > planned.pieces:  # cannot happen after plan(); never drop text
         raise AssertionError(f"column {planned.col.title!r} needs more continuation columns")
-    out = [text_cell(ws, piece, link=link if n == 0 else None)
-           for n, piece in enumerate(pieces)]
+    out = [text_cell(ws, piece, link=link if n == 0 else None,
+                     target=target if n == 0 else None) for n, piece in enumerate(pieces)]
     lines = max((line_count(piece, width) for piece in pieces), default=1)
     return out + [None] * (planned.pieces - len(out)), lines
 
@@ -114,6 +115,7 @@ def write_block(ws, planned: Sequence[Planned], records: Iterable[Any], ctx: Con
                 table_name: str, first_row: int = 1) -> int:
     """Header, rows and an Excel table from `first_row`; returns the next free row."""
     titles = header_row(ws, planned, first_row)
+    ctx.tables.setdefault(ws.title, []).append(tuple(titles))
     row = first_row + 1
     for record in records:
         cells: list = []

@@ -1,0 +1,221 @@
+"""Rebuild a case from a workbook that counsel sends back.
+
+The case comes back exactly from the hidden data sheet (see `payload`). Then
+the workbook is written again, as it was sent, and compared with what came
+back (see `compare`): what counsel typed into a *Counsel notes* column becomes
+counsel's notes in the case (on the item, or on the theme or question), and
+every other changed cell is listed and left alone. Exhibit files come back
+from the folder that `--with-exhibits` wrote beside the workbook, each one
+checked against its SHA-256; a file not there makes its exhibit a reference to
+where it was expected, which `check` reports as missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from case_workbook.export.exhibit_folder import exhibit_file_name, folder_for
+from case_workbook.model.document import CaseDocument
+from case_workbook.model.items import Exhibit, Storage
+from case_workbook.store.build import build_case_with, fill_case
+from case_workbook.store.case_file import CaseFile
+from case_workbook.store.exhibits import CHUNK, store_blob
+
+from . import write_workbook
+from .compare import Block, CellChange, NoteFound, compare_sheet
+from .payload import SHEET, PayloadError, read_payload
+from .sheets import SHEETS, question_note_key, theme_note_key
+
+
+class WorkbookReadError(Exception):
+    """A workbook cannot be read back; str() is one sentence."""
+
+
+@dataclass
+class WorkbookImport:
+    path: Path
+    items: int
+    notes: list[NoteFound] = field(default_factory=list)
+    changes: list[CellChange] = field(default_factory=list)
+    files_restored: int = 0
+    files_missing: list[str] = field(default_factory=list)  # exhibit ids
+    expected: dict[str, str] = field(default_factory=dict)  # exhibit id -> path looked at
+    from_workbook: bool = True  # False: a JSON import, nothing to compare
+
+    def lines(self, limit: int = 50) -> list[str]:
+        out = [f"Created {self.path} with {self.items} items."]
+        if not self.from_workbook:
+            return out
+        if self.notes:
+            out.append(f"Counsel's notes brought in: {len(self.notes)}.")
+            out += [f"  {n.sheet}!{n.cell} ({' '.join(n.key)})" for n in self.notes[:limit]]
+        else:
+            out.append("No new notes from counsel.")
+        if self.changes:
+            out.append(f"Cells changed outside the Counsel notes columns (listed, not applied):"
+                       f" {len(self.changes)}.")
+            out += [f"  {c.line()}" for c in self.changes[:limit]]
+            if len(self.changes) > limit:
+                out.append(f"  … and {len(self.changes) - limit} more.")
+        if self.files_missing:
+            out.append(f"Exhibit files not found beside the workbook: "
+                       f"{', '.join(self.files_missing)}. Their records came back and now "
+                       "point to where the files were expected; `check` lists them as "
+                       "missing until the files are there.")
+        if self.files_restored:
+            out.append(f"Exhibit files brought back and verified: {self.files_restored}.")
+        return out
+
+
+def open_workbook(source: Path, password: str | None = None) -> openpyxl.Workbook:
+    """Open a workbook read-only, decrypting it first when it has a password."""
+    from .crypt import is_encrypted
+
+    name = source.name
+    try:
+        if source.is_dir():
+            raise WorkbookReadError(f"{source} is a folder, not a workbook.")
+        if is_encrypted(source):
+            if password is None:
+                raise WorkbookReadError(f"{name} is protected by a password; "
+                                        "give the password to open it.")
+            from .crypt import decrypt_bytes
+
+            data: Path | io.BytesIO = io.BytesIO(decrypt_bytes(source, password))
+        else:
+            data = source
+        return openpyxl.load_workbook(data, read_only=True, data_only=False)
+    except OSError as error:
+        from case_workbook.fileio import describe_os_error
+
+        raise WorkbookReadError(describe_os_error(error, source, "read")) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
+            IndexError, AttributeError, SyntaxError):
+        # openpyxl raises many kinds of error for a file that is not a workbook
+        raise WorkbookReadError(f"{name} is not an Excel workbook that can be read.") from None
+
+
+def read_document(wb: openpyxl.Workbook, name: str) -> CaseDocument:
+    if SHEET not in wb.sheetnames:
+        raise WorkbookReadError(f"{name} was not written by case-workbook, so there is no "
+                                "case in it to rebuild.")
+    rows = (row[:2] for row in wb[SHEET].iter_rows(max_col=2, values_only=True))
+    try:
+        return read_payload(rows, name)
+    except PayloadError as error:
+        raise WorkbookReadError(str(error)) from None
+
+
+def import_workbook(source: Path | str, target: Path | str, *,
+                    password: str | None = None) -> WorkbookImport:
+    source, target = Path(source), Path(target)
+    wb = open_workbook(source, password)
+    try:
+        document = read_document(wb, source.name)
+        back = {title: list(wb[title].iter_rows(values_only=True))
+                for title in SHEETS if title in wb.sheetnames}
+    finally:
+        wb.close()
+    report = WorkbookImport(target, len(document.items))
+    found = _find_files(document, folder_for(source), report)
+
+    def fill(case: CaseFile) -> None:
+        _restore_files(case, found, report)  # before the items that refer to them
+        fill_case(case, document)
+        _bring_in_notes(case, document, back, report)  # compares with the case as sent
+        for item_id, path in report.expected.items():
+            case.point_file_to(item_id, path)
+
+    build_case_with(target, document.header, document.framework, document.settings, fill)
+    return report
+
+
+def _find_files(document: CaseDocument, folder: Path,
+                report: WorkbookImport) -> dict[str, tuple[Path, int]]:
+    """Which copied exhibit files are in the folder beside the workbook, whole;
+    the others are listed in the report, with where they were expected."""
+    found: dict[str, tuple[Path, int]] = {}
+    for item in document.items:
+        if isinstance(item, Exhibit) and item.file and item.file.storage == Storage.COPY:
+            path = (folder / (exhibit_file_name(item) or "")).absolute()
+            if item.file.sha256 in found or _sha256(path) == item.file.sha256:
+                found.setdefault(item.file.sha256, (path, item.file.size))
+            else:
+                report.files_missing.append(item.id)
+                report.expected[item.id] = str(path)
+    return found
+
+
+def _restore_files(case: CaseFile, found: dict[str, tuple[Path, int]],
+                   report: WorkbookImport) -> None:
+    for sha, (path, size) in found.items():
+        with case.transaction("bring an exhibit file into"), open(path, "rb") as handle:
+            store_blob(case.conn, sha, iter(lambda: handle.read(CHUNK), b""), size)
+        report.files_restored += 1
+
+
+def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def blocks_of(sheet: str, headers: list[tuple[str, ...]]) -> list[Block]:
+    """Which titles key a row of each table: an item's id, a theme's id, or a
+    question's theme and number."""
+    def keys(titles: tuple[str, ...]) -> tuple[str, ...]:
+        if sheet == "Chronology":
+            return ("Id",)
+        if sheet == "Questions for Counsel":
+            return ("Theme", "No.")
+        return (titles[0],)
+    return [Block(titles, keys(titles)) for titles in headers]
+
+
+def _bring_in_notes(case: CaseFile, document: CaseDocument,
+                    back: dict[str, list[tuple]], report: WorkbookImport) -> None:
+    sent_file = io.BytesIO()
+    tables = write_workbook(case, sent_file, now=document.exported_at,
+                            version=document.tool_version)
+    sent = openpyxl.load_workbook(sent_file, read_only=True)
+    item_notes: dict[str, list[str]] = {}
+    case_notes = dict(case.counsel_notes)
+    question_keys = {(t.name, str(n)): question_note_key(t.id, n)
+                     for t in case.framework.themes for n in range(1, len(t.questions) + 1)}
+    try:
+        for title in SHEETS:
+            if title not in back:
+                report.changes.append(CellChange(title, "the whole sheet", "present",
+                                                 "removed"))
+                continue
+            diff = compare_sheet(title, list(sent[title].iter_rows(values_only=True)),
+                                 back[title], blocks_of(title, tables.get(title, [])))
+            report.changes += diff.changes
+            for note in diff.notes:
+                report.notes.append(note)
+                if title == "Themes":
+                    case_notes[theme_note_key(note.key[0])] = note.new
+                elif title == "Questions for Counsel":
+                    if key := question_keys.get(note.key):
+                        case_notes[key] = note.new
+                else:
+                    item_notes.setdefault(note.key[0], []).append(note.new)
+    finally:
+        sent.close()
+    for item_id, texts in item_notes.items():
+        item = case.get(item_id)
+        unique = list(dict.fromkeys(t for t in texts if t)) if len(texts) > 1 else texts
+        case.update(item.model_copy(update={"counsel_notes": "\n\n".join(unique)}))
+    case.set_counsel_notes(case_notes)
