@@ -47,6 +47,7 @@ _TOKEN = re.compile("_x[0-9A-Fa-f]{4}_|.", re.DOTALL)
 _ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 WRAP = Alignment(wrap_text=True, vertical="top")
+NO_WRAP = Alignment(vertical="top")  # a caption that runs on over empty cells
 BOLD = Font(bold=True)
 LINK_FONT = Font(underline="single", color="FF404040")  # dark grey, never a signal colour
 
@@ -116,12 +117,12 @@ def location(sheet: str, row: int, column: str = "A") -> str:
 
 
 def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None,
-              target: str | None = None) -> WriteOnlyCell:
+              target: str | None = None, wrap: bool = True) -> WriteOnlyCell:
     """A string cell holding `text` exactly as given (already encoded, one piece)."""
     cell = WriteOnlyCell(ws)
     cell._value = text  # bypasses openpyxl's formula/error guessing
     cell.data_type = "s"
-    cell.alignment = WRAP
+    cell.alignment = WRAP if wrap else NO_WRAP
     if bold:
         cell.font = BOLD
     if link or target:
@@ -144,9 +145,24 @@ def number_cell(ws, value: float) -> WriteOnlyCell:
 
 
 def line_count(text: str, width: float) -> int:
-    """How many printed lines `text` takes in a wrapped column `width` chars wide."""
-    per_line = max(1, int(width * 1.15))
-    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+    """How many printed lines `text` takes in a wrapped column `width` units
+    wide, wrapping at spaces as a spreadsheet does (a unit is about one
+    character; a little is kept for the cell's padding)."""
+    per_line = max(1, int(width * 1.05) - 1)
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split(" "):
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                lines, used = lines + 1, 0
+            if size > per_line:  # a word longer than the column is broken
+                extra, size = divmod(size, per_line)
+                lines += extra - (0 if size else 1)
+                size = size or per_line
+            used += size + (1 if used else 0)
+        total += lines
+    return total
 
 
 def row_height(lines: int, cap: float = 409.0) -> float:

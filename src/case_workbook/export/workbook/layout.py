@@ -10,7 +10,7 @@ per line) has no link, because LibreOffice prints a linked cell on one line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from case_workbook.model.items import (
@@ -205,11 +205,52 @@ KIND_COLS: dict[Kind, list[Col]] = {
 }
 
 
+# The columns each sheet prints, in order, with their widths; Counsel notes
+# follows them. The other columns come after Counsel notes, outside the print
+# area: a page that tried to hold twenty columns would print too small to read.
+PRINTED: dict[Kind, dict[str, float]] = {
+    Kind.THREAT: {"Id": 9, "Summary": 26, "When: in words": 20, "Made by": 19,
+                  "Harm threatened": 20, "Demanded": 20, "Details": 28,
+                  "Themes (with notes)": 22},
+    Kind.WITNESS: {"Id": 9, "Summary": 24, "Person": 18, "Saw or heard": 32,
+                   "When: in words": 20, "How to reach": 18, "Contacted yet": 9,
+                   "Themes (with notes)": 22},
+    Kind.COMMUNICATION: {"Id": 9, "Summary": 24, "When: in words": 20, "Channel": 11,
+                         "Direction": 10, "From": 19, "To": 19, "Content (verbatim)": 40},
+    Kind.ACTION: {"Id": 9, "Summary": 26, "Action": 16, "When: in words": 20,
+                  "With whom": 18, "Where": 16, "Details": 32, "Themes (with notes)": 22},
+    Kind.EVENT: {"Id": 9, "Summary": 30, "When: in words": 20, "Key moment": 16,
+                 "Where": 16, "Details": 36, "Themes (with notes)": 22},
+    Kind.PERSON: {"Id": 9, "Summary": 28, "Name": 20, "Role": 12, "Aliases": 16,
+                  "Contact": 20, "Relation": 20, "Themes (with notes)": 22},
+    Kind.EXHIBIT: {"Number": 10, "Description": 30, "Original file name": 22,
+                   "SHA-256": 17, "Bates range": 14, "When made: in words": 20,
+                   "Custody": 26, "Linked from": 18},
+}
+NOTES_WIDTH = 24
+
+
+def printed_first(cols: list[Col], printed: dict[str, float]) -> list[Col]:
+    """The printed columns (in `printed` order, at its widths), Counsel notes,
+    then every other column. Each column appears once."""
+    by_title = {c.title: c for c in cols}
+    first = [replace(by_title[t], width=w) for t, w in printed.items()]
+    notes = replace(by_title[COUNSEL.title], width=NOTES_WIDTH)
+    rest = [c for c in cols if c.title not in printed and c.title != COUNSEL.title]
+    return first + [notes] + rest
+
+
 def kind_columns(kind: Kind) -> list[Col]:
+    """Every column of a kind's sheet, printed ones first (see PRINTED)."""
     head = HEAD
     if kind is Kind.EXHIBIT:
         head = [Col("Number", HEAD[0].get, 11), Col("Description", HEAD[1].get, 36)]
-    return head + KIND_COLS[kind] + TAIL + [COUNSEL]
+    return printed_first(head + KIND_COLS[kind] + TAIL + [COUNSEL], PRINTED[kind])
+
+
+def printed_count(cols: list[Col]) -> int:
+    """How many leading columns print: up to and including Counsel notes."""
+    return [c.title for c in cols].index(COUNSEL.title) + 1
 
 
 def chronology_columns(index: CaseIndex) -> list[Col]:
@@ -220,19 +261,19 @@ def chronology_columns(index: CaseIndex) -> list[Col]:
 
     from case_workbook.model.chronology import KEY_MOMENT_PHRASE
 
-    moments = [Col(f"From {KEY_MOMENT_PHRASE[m].removeprefix('the ')}", interval(m), 18)
+    moments = [Col(f"From {KEY_MOMENT_PHRASE[m].removeprefix('the ')}", interval(m), 12)
                for m in index.key_moments()]
     return [
-        Col("When", lambda i, c: when_stamp(i.when_value()), 17),
-        Col("Precision", lambda i, c: i.when_value().precision_text(), 18),
-        Col("Time zone", lambda i, c: i.when_value().tz, 14),
+        Col("When", lambda i, c: when_stamp(i.when_value()), 15),
+        Col("Precision", lambda i, c: i.when_value().precision_text(), 15),
         Col("Kind", lambda i, c: KIND_LABELS[i.kind], 14),
-        Col("Id", lambda i, c: c.link(i.id), 10),
-        Col("Summary", lambda i, c: _text(i.summary), 40),
-        Col("People", lambda i, c: c.people(i.person_refs()), 22),
-        Col("Themes", lambda i, c: _join(c.index.theme_name(t) for t in i.theme_ids()), 20),
-        Col("Exhibits", lambda i, c: c.ids(i.exhibits), 12),
-    ] + moments + [COUNSEL]
+        Col("Id", lambda i, c: c.link(i.id), 9),
+        Col("Summary", lambda i, c: _text(i.summary), 34),
+        Col("People", lambda i, c: c.people(i.person_refs()), 18),
+        Col("Themes", lambda i, c: _join(c.index.theme_name(t) for t in i.theme_ids()), 16),
+    ] + moments + [replace(COUNSEL, width=NOTES_WIDTH),
+                   Col("Time zone", lambda i, c: i.when_value().tz, 14),
+                   Col("Exhibits", lambda i, c: c.ids(i.exhibits), 12)]
 
 
 KIND_MODELS = {Kind.THREAT: Threat, Kind.WITNESS: Witness, Kind.COMMUNICATION: Communication,

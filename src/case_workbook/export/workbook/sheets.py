@@ -26,8 +26,14 @@ from .layout import (
     Context,
     chronology_columns,
     kind_columns,
+    printed_count,
 )
 from .writer import data_sheet, plan, prepare, widths, write_block
+
+PRINTING = ("Each sheet prints its main columns, up to Counsel notes. The columns to the "
+            "right of Counsel notes hold the remaining details (time zones, what was "
+            "typed, dates of entry, links); they are in the file, to read and filter on "
+            "screen, and print when the print range is widened.")
 
 KIND_SHEETS = [Kind.THREAT, Kind.WITNESS, Kind.COMMUNICATION, Kind.ACTION, Kind.EVENT,
                Kind.PERSON, Kind.EXHIBIT]
@@ -88,6 +94,8 @@ def cover(wb, ctx: Context, exported: datetime, version: str) -> None:
     for title in SHEETS[1:]:
         line("", title, link=location(title, 1))
     line()
+    line("Printing", PRINTING)
+    line()
     line("Items per kind", "", bold=True)
     for kind in KIND_SHEETS:
         line(KIND_LABELS[kind], count_text(kind, ctx.index.count(kind)))
@@ -100,12 +108,14 @@ def cover(wb, ctx: Context, exported: datetime, version: str) -> None:
 
 def chronology(wb, ctx: Context) -> None:
     rows = [row.item for row in ctx.index.chronology()]
-    data_sheet(wb, "Chronology", "Chronology", chronology_columns(ctx.index), rows, ctx)
+    cols = chronology_columns(ctx.index)
+    data_sheet(wb, "Chronology", "Chronology", cols, rows, ctx, printed_count(cols))
 
 
 def kind_sheet(wb, ctx: Context, kind: Kind) -> None:
-    data_sheet(wb, SHEET_OF_KIND[kind], TABLE_OF_KIND[kind], kind_columns(kind),
-               ctx.index.of_kind(kind), ctx)
+    cols = kind_columns(kind)
+    data_sheet(wb, SHEET_OF_KIND[kind], TABLE_OF_KIND[kind], cols, ctx.index.of_kind(kind),
+               ctx, printed_count(cols))
 
 
 def theme_note_key(theme_id: str) -> str:
@@ -116,19 +126,20 @@ def question_note_key(theme_id: str, number: int) -> str:
     return f"question:{theme_id}:{number}"
 
 
-def _item_ids(ctx: Context, theme_id: str):
-    return ctx.ids([i.id for i in ctx.index.theme_items(theme_id)])
+def _item_ids(ctx: Context, theme_id: str) -> str | None:
+    # On one wrapped line, not one id per line: a theme can have dozens.
+    return ", ".join(i.id for i in ctx.index.theme_items(theme_id)) or None
 
 
 THEME_COLS = [
     Col("Theme id", lambda t, c: t.id, 14),
     Col("Theme", lambda t, c: t.name, 24),
-    Col("Description", lambda t, c: t.description, 44),
-    Col("Source", lambda t, c: t.source, 24),
-    Col("Questions to explore", lambda t, c: "\n".join(t.questions), 50),
-    Col("Linked items", lambda t, c: _item_ids(c, t.id), 14),
-    Col("Number of linked items", lambda t, c: len(c.index.theme_items(t.id)), 12),
-    Col("Counsel notes", lambda t, c: c.case_note(theme_note_key(t.id)), 40),
+    Col("Description", lambda t, c: t.description, 40),
+    Col("Source", lambda t, c: t.source, 18),
+    Col("Questions to explore", lambda t, c: "\n".join(t.questions), 44),
+    Col("Linked items", lambda t, c: _item_ids(c, t.id), 16),
+    Col("Number of linked items", lambda t, c: len(c.index.theme_items(t.id)), 10),
+    Col("Counsel notes", lambda t, c: c.case_note(theme_note_key(t.id)), 26),
 ]
 
 
@@ -159,7 +170,7 @@ def themes(wb, ctx: Context) -> None:
     prepare(ws, [max(x, y) for x, y in _zip_longest(a, b)])
     row = write_block(ws, first, framework.themes, ctx, "Themes")
     ws.append([])
-    ws.append([text_cell(ws, "Items and the themes they are linked to", bold=True)])
+    ws.append([text_cell(ws, "Items and the themes they are linked to", bold=True, wrap=False)])
     write_block(ws, second, items, ctx, "ThemeMatrix", first_row=row + 2)
 
 
@@ -180,7 +191,7 @@ QUESTION_COLS = [
     Col("Source", lambda q, c: q.theme.source, 22),
     Col("No.", lambda q, c: q.number, 6),
     Col("Question", lambda q, c: q.text, 60),
-    Col("Related items", lambda q, c: _item_ids(c, q.theme.id), 16),
+    Col("Related items", lambda q, c: _item_ids(c, q.theme.id), 22),
     Col(COUNSEL.title, lambda q, c: c.case_note(question_note_key(q.theme.id, q.number)), 50),
 ]
 

@@ -112,18 +112,21 @@ def header_row(ws, planned: Sequence[Planned], first_row: int) -> list[str]:
 
 
 def write_block(ws, planned: Sequence[Planned], records: Iterable[Any], ctx: Context,
-                table_name: str, first_row: int = 1) -> int:
-    """Header, rows and an Excel table from `first_row`; returns the next free row."""
+                table_name: str, first_row: int = 1, printed: int | None = None) -> int:
+    """Header, rows and an Excel table from `first_row`; returns the next free row.
+    Row heights fit the first `printed` columns (all when None): the columns
+    beyond the print area would otherwise make printed rows needlessly tall."""
     titles = header_row(ws, planned, first_row)
     ctx.tables.setdefault(ws.title, []).append(tuple(titles))
     row = first_row + 1
     for record in records:
         cells: list = []
         lines = 1
-        for p in planned:
+        for number, p in enumerate(planned):
             got, n = _cells(ws, p, p.col.get(record, ctx))
             cells += got
-            lines = max(lines, n)
+            if printed is None or number < printed:
+                lines = max(lines, n)
         ws.row_dimensions[row].height = row_height(lines)
         ws.append(cells)
         del ws.row_dimensions[row]  # keep memory flat: the row is on disk now
@@ -148,9 +151,12 @@ def add_table(ws, name: str, titles: list[str], first_row: int, last_row: int) -
 
 
 def data_sheet(wb, title: str, table_name: str, cols: Sequence[Col],
-               records: Sequence[Any], ctx: Context) -> None:
-    """One sheet holding one table."""
+               records: Sequence[Any], ctx: Context, printed: int | None = None) -> None:
+    """One sheet holding one table; only its first `printed` columns print."""
     ws = wb.create_sheet(title)
     planned = plan(cols, records, ctx)
     prepare(ws, widths(planned))
-    write_block(ws, planned, records, ctx, table_name)
+    if printed is not None:
+        last = sum(p.pieces for p in planned[:printed])
+        ws.print_area = f"A1:{get_column_letter(last)}{max(2, len(records) + 1)}"
+    write_block(ws, planned, records, ctx, table_name, printed=printed)
