@@ -141,7 +141,7 @@ async def test_export_writes_the_workbook_by_default_and_json_when_chosen(closed
         await pilot.press("enter")
         await settle(pilot, dialog)
         assert isinstance(app.screen, CaseScreen)
-        assert any(f"Exported to {out}" in str(n.message) for n in app._notifications)
+        assert any(f"Wrote {out}." in str(n.message) for n in app._notifications)
         assert load_workbook(out, read_only=True).sheetnames[:2] == ["Cover", "Chronology"]
 
         await pilot.press("x")

@@ -16,7 +16,8 @@ from case_workbook.tui.screens.case_screen import CaseScreen
 from case_workbook.tui.screens.dialogs import ErrorScreen
 from case_workbook.tui.screens.new_case import NewCaseScreen, file_name_for
 from case_workbook.tui.screens.notice import NoticeScreen
-from case_workbook.tui.screens.open_file import NO_WORKBOOK_YET, OpenFileScreen
+from case_workbook.tui.screens.open_file import OpenFileScreen
+from case_workbook.tui.screens.open_workbook import OpenWorkbookScreen
 from case_workbook.tui.screens.start import MISSING, StartScreen
 from case_workbook.tui.widgets.path_suggester import PathInput, complete_path
 from case_workbook.user_state import UserState, load_state
@@ -293,18 +294,19 @@ async def test_a_file_that_is_not_a_case_says_so_and_the_app_goes_on(tmp_path):
         assert app.is_running
 
 
-async def test_open_refuses_folders_missing_files_and_workbooks(tmp_path):
+async def test_open_refuses_missing_files_and_hands_workbooks_on(tmp_path):
     workbook = tmp_path / "returned.xlsx"
     workbook.write_bytes(b"PK")
     app = quiet_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_path(pilot, app, str(workbook))
+        await open_path(pilot, app, str(tmp_path / "nope.cwb"))
         assert isinstance(app.screen, OpenFileScreen)
-        assert static_text(app.screen, "#path-error") == NO_WORKBOOK_YET
-        await replace_text(pilot, app.screen.query_one("#path", Input), str(tmp_path / "nope.cwb"))
+        assert "There is no file at" in static_text(app.screen, "#path-error")
+        await replace_text(pilot, app.screen.query_one("#path", Input), str(workbook))
         await pilot.press("enter")
         await pilot.pause()
-        assert "There is no file at" in static_text(app.screen, "#path-error")
+        # the dialog that rebuilds a case from it (see test_open_workbook.py)
+        assert isinstance(app.screen, OpenWorkbookScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)

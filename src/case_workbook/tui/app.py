@@ -54,10 +54,15 @@ class CaseWorkbookApp(App[None]):
     # --- cases -------------------------------------------------------------------
 
     def open_case(self, path: Path) -> bool:
-        """Open a case file and show it; a problem is shown in one sentence."""
+        """Open a case file and show it; a problem is shown in one sentence.
+        A workbook (from counsel) leads to the dialog that rebuilds a case from it."""
+        from case_workbook.core import is_workbook_file
         from case_workbook.tui.screens.case_screen import CaseScreen
 
         path = Path(path).expanduser()
+        if path.is_file() and is_workbook_file(path):
+            self.open_workbook(path)
+            return False  # no case is open yet; the dialog opens the new one
         self.close_case()
         try:
             case = CaseFile.open(path)
@@ -71,6 +76,16 @@ class CaseWorkbookApp(App[None]):
             self.notify(f"This case was upgraded to the current file format; the earlier "
                         f"file was kept as {case.backup_path.name}.", markup=False, timeout=10)
         return True
+
+    def open_workbook(self, path: Path) -> None:
+        """Rebuild a case file from a workbook, then open it if the person asks."""
+        from case_workbook.tui.screens.open_workbook import OpenWorkbookScreen
+
+        def opened(made: Path | None) -> None:
+            if made is not None:
+                self.open_case(made)
+
+        self.push_screen(OpenWorkbookScreen(path), opened)
 
     def close_case(self) -> None:
         """Leave the open case (everything is already saved) for the start screen."""

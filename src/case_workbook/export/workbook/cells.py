@@ -27,6 +27,7 @@ inverse of `encode_cell_text`):
 from __future__ import annotations
 
 import math
+from copy import copy
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,31 +117,46 @@ def location(sheet: str, row: int, column: str = "A") -> str:
     return f"'{sheet}'!{column}{row}"
 
 
+def _styled(ws, key: tuple, **style) -> WriteOnlyCell:
+    """A new cell with the given style. Setting a style registers it with the
+    workbook, which costs more than writing the cell; so each combination is
+    registered once per workbook and its index array copied to later cells."""
+    cache = ws.parent.__dict__.setdefault("_case_workbook_styles", {})
+    cell = WriteOnlyCell(ws)
+    if key in cache:
+        cell._style = copy(cache[key])
+        return cell
+    for name, value in style.items():
+        setattr(cell, name, value)
+    cache[key] = copy(cell._style)
+    return cell
+
+
 def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None,
               target: str | None = None, wrap: bool = True) -> WriteOnlyCell:
     """A string cell holding `text` exactly as given (already encoded, one piece)."""
-    cell = WriteOnlyCell(ws)
+    linked = bool(link or target)
+    style = {"alignment": WRAP if wrap else NO_WRAP}
+    if bold or linked:
+        style["font"] = LINK_FONT if linked else BOLD
+    cell = _styled(ws, ("text", bold, linked, wrap), **style)
     cell._value = text  # bypasses openpyxl's formula/error guessing
     cell.data_type = "s"
-    cell.alignment = WRAP if wrap else NO_WRAP
-    if bold:
-        cell.font = BOLD
-    if link or target:
+    if linked:
         cell.hyperlink = Hyperlink(ref="", location=link, target=target)
-        cell.font = LINK_FONT
     return cell
 
 
 def stamp_cell(ws, stamp: Stamp) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=stamp.value)
-    cell.number_format = stamp.number_format
-    cell.alignment = WRAP
+    cell = _styled(ws, ("stamp", stamp.number_format), alignment=WRAP,
+                   number_format=stamp.number_format)
+    cell.value = stamp.value
     return cell
 
 
 def number_cell(ws, value: float) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.alignment = WRAP
+    cell = _styled(ws, ("number",), alignment=WRAP)
+    cell.value = value
     return cell
 
 

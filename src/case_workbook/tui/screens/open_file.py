@@ -1,4 +1,5 @@
-"""Open a case file: type its path (with completion) or pick it from folders."""
+"""Open a case file, or a workbook from counsel (the app rebuilds a case from
+it): type its path (with completion) or pick it from folders."""
 
 from __future__ import annotations
 
@@ -18,8 +19,6 @@ from case_workbook.tui.widgets.path_suggester import PathInput
 
 CASE_SUFFIX = ".cwb"
 WORKBOOK_SUFFIX = ".xlsx"
-NO_WORKBOOK_YET = ("Opening a workbook returned by counsel is not available in this version; "
-                   "open the .cwb case file instead.")
 
 
 class CaseFileTree(DirectoryTree):
@@ -51,7 +50,7 @@ class OpenFileScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Open a case file", classes="title")
+            yield Label("Open a case file, or a workbook from counsel", classes="title")
             yield Label("Type the path (tab completes it) or choose below")
             yield PathInput(shown_path(self.folder) + "/", suffixes=(CASE_SUFFIX, WORKBOOK_SUFFIX),
                             id="path", compact=True,
@@ -104,8 +103,5 @@ class OpenFileScreen(ModalScreen[Path | None]):
             return
         if not path.exists():
             self._show_error(f"There is no file at {path}; check the name and the folder.")
-            return
-        if path.suffix.lower() == WORKBOOK_SUFFIX:
-            self._show_error(NO_WORKBOOK_YET)
             return
         self.dismiss(path.absolute())

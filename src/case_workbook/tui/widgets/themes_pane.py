@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from case_workbook.model.framework import Note, Theme
 from case_workbook.model.items import KIND_LABELS, AnyItem
-from case_workbook.tui.widgets.item_table import ItemTable
+from case_workbook.tui.widgets.item_table import ItemTable, visible
 from case_workbook.views.columns import Column
 from case_workbook.views.index import CaseIndex
 
@@ -141,11 +141,18 @@ class ThemesPane(Widget):
         about = Text(theme.name, style="bold")
         about.append(f"\n{item_count(count)}")
         about.append("\n\n" + theme.description)
+        notes = self.index.case.counsel_notes  # from a workbook counsel sent back
+        if note := notes.get(f"theme:{theme.id}"):
+            about.append("\n\nCounsel's note: ", style="bold")
+            about.append(visible(note))
         about.append("\n\nSource: ", style="italic")
         about.append(theme.source)
         about.append("\n\nQuestions to explore", style="bold")
-        for question in theme.questions:
+        for number, question in enumerate(theme.questions, start=1):
             about.append(f"\n• {question}")
+            if note := notes.get(f"question:{theme.id}:{number}"):
+                about.append("\n  Counsel's note: ", style="bold")
+                about.append(visible(note))
         self.query_one("#theme-about", Static).update(about)
         self.query_one("#theme-text", VerticalScroll).scroll_home(animate=False)
 
