@@ -269,3 +269,24 @@ def test_libreoffice_prints_the_demo(demo_xlsx, tmp_path):
     look = os.environ.get("WORKBOOK_LOOK_DIR")
     if look:  # for a person to look at the pages: WORKBOOK_LOOK_DIR=/tmp/wb_look
         shutil.copy(pdf, Path(look) / "demo.pdf")
+
+
+def test_readme_documents_every_column():
+    from case_workbook.export.workbook.layout import printed_count
+    from case_workbook.export.workbook.sheets import KIND_SHEETS, QUESTION_COLS, THEME_COLS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("## The workbook for counsel")[1]
+                       .split("## The JSON interchange format")[0].split())
+    for kind in KIND_SHEETS:
+        sheet = SHEET_OF_KIND[kind]
+        entry = section.split(f"**{sheet}** —")[1].split("- **")[0]
+        cols = kind_columns(kind)
+        printed = entry.split("Then:")[0]
+        for n, col in enumerate(cols):
+            title = col.title.removeprefix("When made").removeprefix("When") or "When"
+            where = printed if n < printed_count(cols) else entry
+            assert col.title in where or (title.startswith(":") and "When" in entry), \
+                (sheet, col.title)
+    for col in THEME_COLS + QUESTION_COLS:
+        assert col.title in section, col.title

@@ -151,7 +151,7 @@ async def test_returned_workbook_is_rebuilt_with_counsels_notes(returned):
         report = text_of(dialog, "#report")
         assert f"Created {target} with" in report
         assert "Counsel's notes brought in: 2." in report
-        assert "Threats!B3" in report and "Changed by counsel" in report
+        assert "Threats, cell B3" in report and "Changed by counsel" in report
         assert "listed, not applied" in report
         assert shown(dialog.query_one("#open", Button))
         assert not shown(dialog.query_one("#rebuild", Button))

@@ -35,7 +35,7 @@ class CellChange:
     new: str
 
     def line(self) -> str:
-        return f"{self.sheet}!{self.cell}: {_quote(self.old)} → {_quote(self.new)}"
+        return f"{self.sheet}, cell {self.cell}: {_quote(self.old)} → {_quote(self.new)}"
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ class WorkbookImport:
             return out
         if self.notes:
             out.append(f"Counsel's notes brought in: {len(self.notes)}.")
-            out += [f"  {n.sheet}!{n.cell} ({' '.join(n.key)})" for n in self.notes[:limit]]
+            out += [f"  {n.sheet}, cell {n.cell}: on {' '.join(n.key)}"
+                    for n in self.notes[:limit]]
         else:
             out.append("No new notes from counsel.")
         if self.changes:
@@ -67,8 +68,8 @@ class WorkbookImport:
         if self.files_missing:
             out.append(f"Exhibit files not found beside the workbook: "
                        f"{', '.join(self.files_missing)}. Their records came back and now "
-                       "point to where the files were expected; `check` lists them as "
-                       "missing until the files are there.")
+                       "point to where the files were expected; 'case-workbook check' lists "
+                       "them as missing until the files are there.")
         if self.files_restored:
             out.append(f"Exhibit files brought back and verified: {self.files_restored}.")
         return out
