@@ -15,7 +15,11 @@ from case_workbook.model.items import Exhibit
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.exhibits import add_exhibit_file
-from case_workbook.tui.screens.dialogs import ShowsWorkerErrors, show_field_error
+from case_workbook.tui.screens.dialogs import (
+    ShowsWorkerErrors,
+    set_busy,
+    show_field_error,
+)
 from case_workbook.tui.screens.new_case import form_css
 from case_workbook.tui.widgets.path_suggester import PathInput
 
@@ -70,11 +74,7 @@ class AddFileScreen(ShowsWorkerErrors, ModalScreen[Exhibit | None]):
         show_field_error(self.query_one("#path-error", Static), message)
 
     def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.query_one("#busy").set_class(busy, "-shown")
-        self.query_one("#form").disabled = busy
-        for button in self.query(Button):
-            button.disabled = busy
+        set_busy(self, busy)
 
     @on(Input.Changed, "#path")
     def _typed(self) -> None:

@@ -24,6 +24,15 @@ DIALOG_CSS = """
 """
 
 
+def set_busy(screen, busy: bool) -> None:
+    """While a dialog's job runs: its loading line shown, its form and buttons off."""
+    screen.busy = busy
+    screen.query_one("#busy").set_class(busy, "-shown")
+    screen.query_one("#form").disabled = busy
+    for button in screen.query(Button):
+        button.disabled = busy
+
+
 def show_field_error(label: Static, message: str) -> None:
     """Say a problem in words under a field (an empty message hides the line)."""
     label.update(Text(message))

@@ -25,7 +25,11 @@ from case_workbook.core import export_to
 from case_workbook.export.exhibit_folder import ExhibitFolderError, folder_for
 from case_workbook.export.workbook.crypt import WorkbookPasswordError
 from case_workbook.store.case_file import CaseFile
-from case_workbook.tui.screens.dialogs import ShowsWorkerErrors, show_field_error
+from case_workbook.tui.screens.dialogs import (
+    ShowsWorkerErrors,
+    set_busy,
+    show_field_error,
+)
 from case_workbook.tui.screens.new_case import form_css, shown_path
 from case_workbook.tui.screens.notice import MarkedCheckbox
 from case_workbook.tui.widgets.path_suggester import PathInput
@@ -108,12 +112,7 @@ class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
         show_field_error(self.query_one(f"#{widget_id}", Static), message)
 
     def _set_busy(self, busy: bool) -> None:
-        # The case's connection is shared with the app: one thing at a time.
-        self.busy = busy
-        self.query_one("#busy").set_class(busy, "-shown")
-        self.query_one("#form").disabled = busy
-        for button in self.query(Button):
-            button.disabled = busy
+        set_busy(self, busy)
 
     @on(Input.Changed, "#path")
     @on(Checkbox.Changed)

@@ -86,6 +86,23 @@ def file_name_for(title: str) -> str:
     return (name or "case") + SUFFIX
 
 
+def new_case_path(text: str, exists_hint: str) -> tuple[Path | None, str]:
+    """Where a new case file goes (".cwb" added when missing), or None and the
+    sentence that says why it cannot go there."""
+    text = text.strip()
+    if not text:
+        return None, "Type where to save the case file, for example ~/Documents/my-case.cwb."
+    path = Path(text).expanduser()
+    if path.suffix.lower() != SUFFIX:
+        path = path.with_name(path.name + SUFFIX)
+    if not path.parent.is_dir():
+        return None, (f"The folder {path.parent} does not exist; create it first or "
+                      "choose another folder.")
+    if path.exists():
+        return None, f"{path} already exists; choose another name {exists_hint}."
+    return path.absolute(), ""
+
+
 def default_folder() -> Path:
     documents = Path.home() / "Documents"
     return documents if documents.is_dir() else Path.home()
@@ -213,23 +230,10 @@ class NewCaseScreen(ModalScreen[Path | None]):
 
     def target_path(self) -> Path | None:
         """The path to create, with problems shown under the field; None if any."""
-        text = self.query_one("#path", PathInput).value.strip()
-        if not text:
-            self._show_error("path-error", "Type where to save the case file, "
-                                           "for example ~/Documents/my-case.cwb.")
-            return None
-        path = Path(text).expanduser()
-        if path.suffix.lower() != SUFFIX:
-            path = path.with_name(path.name + SUFFIX)
-        if not path.parent.is_dir():
-            self._show_error("path-error", f"The folder {path.parent} does not exist; "
-                                           "create it first or choose another folder.")
-            return None
-        if path.exists():
-            self._show_error("path-error", f"{path} already exists; choose another name "
-                                           "(to open that case, use Open a file).")
-            return None
-        return path.absolute()
+        path, problem = new_case_path(self.query_one("#path", PathInput).value,
+                                      "(to open that case, use Open a file)")
+        self._show_error("path-error", problem)
+        return path
 
     def action_create(self) -> None:
         self._show_error("form-error", "")

@@ -17,8 +17,17 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 from case_workbook.core import import_case, needs_password
 from case_workbook.export.workbook.crypt import WorkbookPasswordError
 from case_workbook.store.errors import CaseFileError
-from case_workbook.tui.screens.dialogs import ShowsWorkerErrors, show_field_error
-from case_workbook.tui.screens.new_case import SUFFIX, form_css, shown_path
+from case_workbook.tui.screens.dialogs import (
+    ShowsWorkerErrors,
+    set_busy,
+    show_field_error,
+)
+from case_workbook.tui.screens.new_case import (
+    SUFFIX,
+    form_css,
+    new_case_path,
+    shown_path,
+)
 from case_workbook.tui.widgets.item_table import one_line
 from case_workbook.tui.widgets.path_suggester import PathInput
 
@@ -100,11 +109,7 @@ class OpenWorkbookScreen(ShowsWorkerErrors, ModalScreen[Path | None]):
         show_field_error(self.query_one(f"#{widget_id}", Static), message)
 
     def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.query_one("#busy").set_class(busy, "-shown")
-        self.query_one("#form").disabled = busy
-        for button in self.query(Button):
-            button.disabled = busy
+        set_busy(self, busy)
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
@@ -126,23 +131,10 @@ class OpenWorkbookScreen(ShowsWorkerErrors, ModalScreen[Path | None]):
 
     def target_path(self) -> Path | None:
         """The new case file's path, with a problem said under the field; None if any."""
-        text = self.query_one("#path", PathInput).value.strip()
-        if not text:
-            self._show_error("path-error", "Type where to save the new case file, "
-                                           "for example ~/Documents/my-case.cwb.")
-            return None
-        path = Path(text).expanduser()
-        if path.suffix.lower() != SUFFIX:
-            path = path.with_name(path.name + SUFFIX)
-        if not path.parent.is_dir():
-            self._show_error("path-error", f"The folder {path.parent} does not exist; "
-                                           "create it first or choose another folder.")
-            return None
-        if path.exists():
-            self._show_error("path-error", f"{path} already exists; choose another name, "
-                                           "so that no case file is replaced.")
-            return None
-        return path.absolute()
+        path, problem = new_case_path(self.query_one("#path", PathInput).value,
+                                      "(so that no case file is replaced)")
+        self._show_error("path-error", problem)
+        return path
 
     def password(self) -> str | None:
         """The typed password ("" when it is missing and was asked for), or None
