@@ -262,7 +262,7 @@ def test_damaged_case_data_is_refused(demo, tmp_path):
     _, xlsx = demo
     wb = openpyxl.load_workbook(xlsx)
     data = wb["case-workbook data"]
-    data["A4"] = data["A4"].value[:-8] + "AAAAAAAA"
+    data["A2"] = data["A2"].value[:-8] + "AAAAAAAA"
     wb.save(tmp_path / "tampered.xlsx")
     with pytest.raises(WorkbookReadError, match="is damaged"):
         import_case(tmp_path / "tampered.xlsx", tmp_path / "x.cwb")
@@ -324,3 +324,26 @@ def test_libreoffice_converts_the_workbook_to_csv(demo, tmp_path):
     assert csv.exists(), "LibreOffice wrote no CSV"
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert "Privileged & Confidential" in text  # the Cover, the first sheet
+
+
+def test_case_data_spans_many_cells_and_checks_every_piece(tmp_path, case):
+    import random
+
+    from case_workbook.export.workbook.payload import PIECE, payload_rows, read_payload
+
+    rng = random.Random(4)
+    for n in range(40):  # text that does not compress: many 32,000-character pieces
+        case.add(Threat(summary=f"t{n}", details="".join(
+            chr(rng.randrange(0x20, 0x2FFF)) for _ in range(6000))))
+    head = case_document(case)
+    rows = list(payload_rows(head, case.items(), case.iter_activity()))
+    pieces = rows[1:-1]
+    assert len(pieces) > 5 and all(len(p[0]) == PIECE for p in pieces[:-1])
+    assert rows[-1][0] == "sha256" and rows[-1][3] == len(pieces)
+    back = read_payload(iter(rows), "x.xlsx")
+    assert [i.model_dump() for i in back.items] == [i.model_dump() for i in case.items()]
+    for broken in (rows[:3] + rows[4:],  # a piece lost
+                   rows[:-1],  # the hash row lost
+                   rows[:2] + [[rows[2][0][::-1]]] + rows[3:]):  # a piece changed
+        with pytest.raises(Exception, match="is damaged"):
+            read_payload(iter(broken), "x.xlsx")

@@ -14,13 +14,13 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from case_workbook.fileio import fsync_dir
 from case_workbook.model.case import CaseHeader, CaseSettings
 from case_workbook.model.document import CaseDocument
 from case_workbook.model.framework import Framework
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.exhibits import store_blob
-from case_workbook.fileio import fsync_dir
 
 B64_CHUNK = 4 * 1024 * 1024  # a multiple of 4: base64 pieces decode separately
 

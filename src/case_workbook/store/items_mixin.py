@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -92,16 +92,18 @@ class ItemsMixin:
         return dict(self.conn.execute("SELECT prefix, last FROM counters").fetchall())
 
     def activity(self, entity: str | None = None) -> list[ActivityEntry]:
+        return list(self.iter_activity(entity))
+
+    def iter_activity(self, entity: str | None = None) -> Iterator[ActivityEntry]:
+        """The change log, oldest first, one entry at a time (it can be long)."""
         sql = "SELECT id, at, actor, action, entity, before, after, undone FROM activity"
         params: tuple = ()
         if entity is not None:
             sql, params = sql + " WHERE entity = ?", (entity,)
-        return [
-            ActivityEntry(id=r[0], at=r[1], actor=r[2], action=r[3], entity=r[4],
-                          before=json.loads(r[5]) if r[5] else None,
-                          after=json.loads(r[6]) if r[6] else None, undone=bool(r[7]))
-            for r in self.conn.execute(sql + " ORDER BY id", params)
-        ]
+        for r in self.conn.execute(sql + " ORDER BY id", params):
+            yield ActivityEntry(id=r[0], at=r[1], actor=r[2], action=r[3], entity=r[4],
+                                before=json.loads(r[5]) if r[5] else None,
+                                after=json.loads(r[6]) if r[6] else None, undone=bool(r[7]))
 
     # --- writing ---------------------------------------------------------------
 

@@ -21,6 +21,8 @@ from openpyxl import Workbook
 
 import case_workbook
 from case_workbook.fileio import atomic_write
+from case_workbook.model.document import CaseDocument
+from case_workbook.model.items import Kind
 from case_workbook.store.case_file import CaseFile
 from case_workbook.views.index import CaseIndex
 
@@ -58,13 +60,13 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
     the Cover; reading a returned workbook passes the original ones, to write
     again exactly what counsel received. Returns each sheet's table headers.
     """
-    from case_workbook.export.interchange import case_document
-
     exported = now or datetime.now().astimezone()
     version = version or case_workbook.__version__
     ctx = Context(CaseIndex(case), exhibit_links or {})
-    document = case_document(case).model_copy(
-        update={"exported_at": exported, "tool_version": version})
+    head = CaseDocument(tool_version=version, exported_at=exported, case_id=case.case_id,
+                        created=case.created, header=case.header, settings=case.settings,
+                        framework=case.framework, counters=case.counters(),
+                        counsel_notes=case.counsel_notes)
     wb = Workbook(write_only=True)
     # File properties are metadata, not case data: XML-illegal characters are dropped.
     wb.properties.title = "".join(ch for ch in case.header.title[:255]
@@ -79,7 +81,8 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
             sheets.kind_sheet(wb, ctx, kind)
         sheets.themes(wb, ctx)
         sheets.questions(wb, ctx)
-        write_payload(wb, document)
+        items = (item for kind in Kind for item in ctx.index.of_kind(kind))
+        write_payload(wb, head, items, case.iter_activity())
     if not isinstance(out, (str, Path)):
         wb.save(out)
         return ctx.tables

@@ -26,9 +26,8 @@ inverse of `encode_cell_text`):
 
 from __future__ import annotations
 
-import math
-from copy import copy
 import re
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 

@@ -6,10 +6,14 @@ tolerances, id counters, the activity log). So the workbook also carries the
 case as JSON in one very hidden sheet, "case-workbook data":
 
     A1  "case-workbook data"        B1  format version (1)
-    A2  "sha256"                    B2  SHA-256 of the JSON bytes
-    A3  "pieces"                    B3  number of pieces
-    A4… one piece per row: the JSON, zlib-compressed, base64, cut in 32,000
+    A2… one piece per row: the JSON, zlib-compressed, base64, cut in 32,000
         character pieces
+    last row: A "sha256", B the SHA-256 of the JSON bytes, C "pieces", D their number
+
+The JSON is the interchange document (see model/document.py) without its
+`files`. It is written as it is compressed, item by item and log entry by log
+entry, so the whole case is never held as one text in memory; the hash and
+the count come last for that reason.
 
 Base64 has no "_", "<" or "&", so no spreadsheet program re-escapes it on
 saving, and the hash tells a damaged or edited copy from a whole one.
@@ -23,9 +27,10 @@ import base64
 import hashlib
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from case_workbook.model.document import CaseDocument
 
@@ -39,47 +44,104 @@ class PayloadError(Exception):
     """The hidden case data is absent, damaged or of another version."""
 
 
-def payload_rows(document: CaseDocument) -> Iterator[list]:
-    """The rows of the hidden sheet for `document` (its `files` are left out)."""
-    body = document.model_dump(mode="json", exclude={"files"})
-    raw = json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    packed = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
-    pieces = [packed[i:i + PIECE] for i in range(0, len(packed), PIECE)]
+class _Packer:
+    """JSON text in, 32,000-character base64 pieces of its zlib stream out."""
+
+    def __init__(self) -> None:
+        self.zlib = zlib.compressobj(6)
+        self.digest = hashlib.sha256()
+        self.pending = b""  # compressed bytes not yet a multiple of 3
+        self.text = ""  # base64 not yet a whole piece
+
+    def feed(self, text: str) -> Iterator[str]:
+        raw = text.encode("utf-8")
+        self.digest.update(raw)
+        yield from self._pieces(self.zlib.compress(raw))
+
+    def finish(self) -> Iterator[str]:
+        yield from self._pieces(self.zlib.flush())
+        self.text += base64.b64encode(self.pending).decode("ascii")
+        if self.text:
+            yield self.text
+
+    def _pieces(self, data: bytes) -> Iterator[str]:
+        self.pending += data
+        usable = len(self.pending) - len(self.pending) % 3  # base64 joins cleanly
+        self.text += base64.b64encode(self.pending[:usable]).decode("ascii")
+        self.pending = self.pending[usable:]
+        while len(self.text) >= PIECE:
+            yield self.text[:PIECE]
+            self.text = self.text[PIECE:]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def payload_rows(head: CaseDocument, items: Iterable[BaseModel],
+                 activity: Iterable[BaseModel]) -> Iterator[list]:
+    """The rows of the hidden sheet: `head` gives everything but the items and
+    the log (its own are ignored), which arrive one at a time."""
+    packer = _Packer()
+    body = _json(head.model_dump(mode="json", exclude={"files", "items", "activity"}))
+    parts: Iterator[str] = chain(
+        [body[:-1], ',"items":['],
+        _joined(_json(item.model_dump(mode="json")) for item in items),
+        ['],"activity":['],
+        _joined(_json(entry.model_dump(mode="json")) for entry in activity),
+        ["]}"])
     yield [MARK, VERSION]
-    yield ["sha256", hashlib.sha256(raw).hexdigest()]
-    yield ["pieces", len(pieces)]
-    for piece in pieces:
+    count = 0
+    for part in parts:
+        for piece in packer.feed(part):
+            count += 1
+            yield [piece]
+    for piece in packer.finish():
+        count += 1
         yield [piece]
+    yield ["sha256", packer.digest.hexdigest(), "pieces", count]
 
 
-def write_payload(wb, document: CaseDocument) -> None:
+def _joined(texts: Iterable[str]) -> Iterator[str]:
+    for n, text in enumerate(texts):
+        yield ("," if n else "") + text
+
+
+def write_payload(wb, head: CaseDocument, items: Iterable[BaseModel],
+                  activity: Iterable[BaseModel]) -> None:
     ws = wb.create_sheet(SHEET)
     ws.sheet_state = "veryHidden"  # not listed among the sheets a person unhides
-    for row in payload_rows(document):
+    for row in payload_rows(head, items, activity):
         ws.append(row)
 
 
 def read_payload(rows: Iterator[tuple], name: str) -> CaseDocument:
-    """The case from the hidden sheet's rows (first two columns of each);
+    """The case from the hidden sheet's rows (first four columns of each);
     `name` is the workbook's file name, for the messages."""
-    head = [next(rows, None) for _ in range(3)]
-    if head[0] is None or _text(head[0][0]) != MARK:
+    first = next(rows, None)
+    if first is None or _text(first[0]) != MARK:
         raise PayloadError(f"{name} was not written by case-workbook: its case data is missing.")
-    if _number(head[0][1]) != VERSION:
+    if _number(first[1]) != VERSION:
         raise PayloadError(f"{name} was written by a newer version of case-workbook; "
                            "update case-workbook to read it.")
-    digest = _text(head[1][1]) if head[1] else ""
-    count = _number(head[2][1]) if head[2] else None
-    pieces = [_text(row[0]) for row in rows if row and row[0] is not None]
-    packed = "".join(pieces)
     damaged = f"The case data inside {name} is damaged, so the case cannot be rebuilt from it."
-    if count != len(pieces):
+    pieces: list[str] = []
+    last: tuple = ()
+    for row in rows:
+        if row and _text(row[0]) == "sha256":
+            last = tuple(row) + (None,) * 4
+            break
+        if row and row[0] is not None:
+            pieces.append(_text(row[0]))
+    if not last or _number(last[3]) != len(pieces):
         raise PayloadError(damaged)
     try:
-        raw = zlib.decompress(base64.b64decode(packed, validate=True))
+        unpack = zlib.decompressobj()
+        raw = unpack.decompress(base64.b64decode("".join(pieces), validate=True))
+        raw += unpack.flush()
     except (ValueError, zlib.error):
         raise PayloadError(damaged) from None
-    if hashlib.sha256(raw).hexdigest() != digest:
+    if hashlib.sha256(raw).hexdigest() != _text(last[1]):
         raise PayloadError(damaged)
     try:
         return CaseDocument.model_validate_json(raw)

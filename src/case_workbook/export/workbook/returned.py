@@ -107,7 +107,7 @@ def read_document(wb: openpyxl.Workbook, name: str) -> CaseDocument:
     if SHEET not in wb.sheetnames:
         raise WorkbookReadError(f"{name} was not written by case-workbook, so there is no "
                                 "case in it to rebuild.")
-    rows = (row[:2] for row in wb[SHEET].iter_rows(max_col=2, values_only=True))
+    rows = (row[:4] for row in wb[SHEET].iter_rows(max_col=4, values_only=True))
     try:
         return read_payload(rows, name)
     except PayloadError as error:
