@@ -50,6 +50,31 @@ __all__ = [
 SHEETS = sheets.SHEETS
 
 
+def write_sheets(wb, ctx: Context, exported: datetime, version: str) -> None:
+    """The visible sheets, in order."""
+    sheets.cover(wb, ctx, exported, version)
+    sheets.chronology(wb, ctx)
+    for kind in sheets.KIND_SHEETS:
+        sheets.kind_sheet(wb, ctx, kind)
+    sheets.themes(wb, ctx)
+    sheets.questions(wb, ctx)
+
+
+def sent_rows(case: CaseFile, *, now: datetime, version: str
+              ) -> tuple[dict[str, list[tuple]], dict[str, list[tuple[str, ...]]]]:
+    """The values of every visible sheet's rows as a spreadsheet reader gets
+    them back, and each sheet's table headers: the workbook as it was sent,
+    worked out again without writing (or parsing) a file."""
+    from .recording import RecordingWorkbook
+
+    ctx = Context(CaseIndex(case))
+    wb = RecordingWorkbook()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="In write-only mode")
+        write_sheets(wb, ctx, now, version)
+    return wb.rows, ctx.tables
+
+
 def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | None = None,
                    exhibit_links: dict[str, str] | None = None,
                    version: str | None = None) -> dict[str, list[tuple[str, ...]]]:
@@ -75,12 +100,7 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
     with warnings.catch_warnings():
         # openpyxl warns that write-only tables need their columns named: they are.
         warnings.filterwarnings("ignore", message="In write-only mode")
-        sheets.cover(wb, ctx, exported, version)
-        sheets.chronology(wb, ctx)
-        for kind in sheets.KIND_SHEETS:
-            sheets.kind_sheet(wb, ctx, kind)
-        sheets.themes(wb, ctx)
-        sheets.questions(wb, ctx)
+        write_sheets(wb, ctx, exported, version)
         items = (item for kind in Kind for item in ctx.index.of_kind(kind))
         write_payload(wb, head, items, case.iter_activity())
     if not isinstance(out, (str, Path)):

@@ -116,6 +116,11 @@ def location(sheet: str, row: int, column: str = "A") -> str:
     return f"'{sheet}'!{column}{row}"
 
 
+def _recording(ws) -> bool:
+    """A sheet that only records values (see `recording`) gets plain values."""
+    return getattr(ws, "records_values", False)
+
+
 def _styled(ws, key: tuple, **style) -> WriteOnlyCell:
     """A new cell with the given style. Setting a style registers it with the
     workbook, which costs more than writing the cell; so each combination is
@@ -134,6 +139,8 @@ def _styled(ws, key: tuple, **style) -> WriteOnlyCell:
 def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None,
               target: str | None = None, wrap: bool = True) -> WriteOnlyCell:
     """A string cell holding `text` exactly as given (already encoded, one piece)."""
+    if _recording(ws):
+        return text
     linked = bool(link or target)
     style = {"alignment": WRAP if wrap else NO_WRAP}
     if bold or linked:
@@ -147,6 +154,8 @@ def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None,
 
 
 def stamp_cell(ws, stamp: Stamp) -> WriteOnlyCell:
+    if _recording(ws):
+        return stamp.value
     cell = _styled(ws, ("stamp", stamp.number_format), alignment=WRAP,
                    number_format=stamp.number_format)
     cell.value = stamp.value
@@ -154,6 +163,8 @@ def stamp_cell(ws, stamp: Stamp) -> WriteOnlyCell:
 
 
 def number_cell(ws, value: float) -> WriteOnlyCell:
+    if _recording(ws):
+        return value
     cell = _styled(ws, ("number",), alignment=WRAP)
     cell.value = value
     return cell

@@ -28,7 +28,7 @@ from case_workbook.store.build import build_case_with, fill_case
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.exhibits import CHUNK, store_blob
 
-from . import write_workbook
+from . import sent_rows
 from .compare import Block, CellChange, NoteFound, compare_sheet
 from .payload import SHEET, PayloadError, read_payload
 from .sheets import SHEETS, question_note_key, theme_note_key
@@ -187,34 +187,28 @@ def blocks_of(sheet: str, headers: list[tuple[str, ...]]) -> list[Block]:
 
 def _bring_in_notes(case: CaseFile, document: CaseDocument,
                     back: dict[str, list[tuple]], report: WorkbookImport) -> None:
-    sent_file = io.BytesIO()
-    tables = write_workbook(case, sent_file, now=document.exported_at,
-                            version=document.tool_version)
-    sent = openpyxl.load_workbook(sent_file, read_only=True)
+    assert document.exported_at is not None
+    sent, tables = sent_rows(case, now=document.exported_at, version=document.tool_version)
     item_notes: dict[str, list[str]] = {}
     case_notes = dict(case.counsel_notes)
     question_keys = {(t.name, str(n)): question_note_key(t.id, n)
                      for t in case.framework.themes for n in range(1, len(t.questions) + 1)}
-    try:
-        for title in SHEETS:
-            if title not in back:
-                report.changes.append(CellChange(title, "the whole sheet", "present",
-                                                 "removed"))
-                continue
-            diff = compare_sheet(title, list(sent[title].iter_rows(values_only=True)),
-                                 back[title], blocks_of(title, tables.get(title, [])))
-            report.changes += diff.changes
-            for note in diff.notes:
-                report.notes.append(note)
-                if title == "Themes":
-                    case_notes[theme_note_key(note.key[0])] = note.new
-                elif title == "Questions for Counsel":
-                    if key := question_keys.get(note.key):
-                        case_notes[key] = note.new
-                else:
-                    item_notes.setdefault(note.key[0], []).append(note.new)
-    finally:
-        sent.close()
+    for title in SHEETS:
+        if title not in back:
+            report.changes.append(CellChange(title, "the whole sheet", "present", "removed"))
+            continue
+        diff = compare_sheet(title, sent[title], back[title],
+                             blocks_of(title, tables.get(title, [])))
+        report.changes += diff.changes
+        for note in diff.notes:
+            report.notes.append(note)
+            if title == "Themes":
+                case_notes[theme_note_key(note.key[0])] = note.new
+            elif title == "Questions for Counsel":
+                if key := question_keys.get(note.key):
+                    case_notes[key] = note.new
+            else:
+                item_notes.setdefault(note.key[0], []).append(note.new)
     for item_id, texts in item_notes.items():
         item = case.get(item_id)
         unique = list(dict.fromkeys(t for t in texts if t)) if len(texts) > 1 else texts

@@ -1,0 +1,36 @@
+"""A stand-in workbook that keeps each sheet's row values instead of writing
+XML: reading a returned workbook compares it with these, which costs a
+fraction of writing the workbook again and parsing it.
+
+The sheets are openpyxl write-only sheets whose `append` records values, so
+the sheet code runs unchanged (widths, print settings and tables are set and
+ignored); styles are registered with a real workbook that is never saved.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+
+class RecordingSheet(WriteOnlyWorksheet):
+    records_values = True  # cells.py then gives plain values, not styled cells
+
+    def __init__(self, parent: Workbook, title: str, rows: list[tuple]) -> None:
+        super().__init__(parent, title)
+        self._recorded = rows
+
+    def append(self, row) -> None:
+        # Each value as a reader returns it: the text as stored (escapes and
+        # all), a date-time, a number, or None.
+        self._recorded.append(tuple(row))
+
+
+class RecordingWorkbook:
+    def __init__(self) -> None:
+        self.styles = Workbook(write_only=True)  # where cell styles are registered
+        self.rows: dict[str, list[tuple]] = {}
+
+    def create_sheet(self, title: str) -> RecordingSheet:
+        self.rows[title] = []
+        return RecordingSheet(self.styles, title, self.rows[title])
