@@ -19,6 +19,7 @@ from case_workbook.model.items import (
     Delivery,
     Direction,
     Event,
+    Exhibit,
     ExhibitForm,
     KeyMoment,
     Person,
@@ -28,7 +29,6 @@ from case_workbook.model.items import (
     ThemeLink,
     Threat,
     Witness,
-    Exhibit,
 )
 from case_workbook.model.when import When
 from case_workbook.store.build import build_case_with

@@ -80,8 +80,9 @@ def prepare(ws, column_widths: Sequence[float], *, freeze: str | None = "A2",
     ws.oddFooter.center.size = 9
 
 
-def _cells(ws, planned: Planned, value: Any) -> tuple[list, int]:
-    """Cells for one planned column, and the lines its text takes."""
+def _cells(ws, planned: Planned, value: Any, measure: bool = True) -> tuple[list, int]:
+    """Cells for one planned column, and the lines its text takes (1 unless
+    `measure`: only the columns that set the row height are measured)."""
     width = planned.col.width
     if value is None:
         return [None] * planned.pieces, 1
@@ -97,7 +98,7 @@ def _cells(ws, planned: Planned, value: Any) -> tuple[list, int]:
         raise AssertionError(f"column {planned.col.title!r} needs more continuation columns")
     out = [text_cell(ws, piece, link=link if n == 0 else None,
                      target=target if n == 0 else None) for n, piece in enumerate(pieces)]
-    lines = max((line_count(piece, width) for piece in pieces), default=1)
+    lines = max((line_count(piece, width) for piece in pieces), default=1) if measure else 1
     return out + [None] * (planned.pieces - len(out)), lines
 
 
@@ -123,10 +124,9 @@ def write_block(ws, planned: Sequence[Planned], records: Iterable[Any], ctx: Con
         cells: list = []
         lines = 1
         for number, p in enumerate(planned):
-            got, n = _cells(ws, p, p.col.get(record, ctx))
+            got, n = _cells(ws, p, p.col.get(record, ctx), printed is None or number < printed)
             cells += got
-            if printed is None or number < printed:
-                lines = max(lines, n)
+            lines = max(lines, n)
         ws.row_dimensions[row].height = row_height(lines)
         ws.append(cells)
         del ws.row_dimensions[row]  # keep memory flat: the row is on disk now

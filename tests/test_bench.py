@@ -1,0 +1,29 @@
+"""The benchmark runs end to end on a small case (a smoke test: it checks that
+the benchmark works and writes its results, not how fast anything is)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+METRICS = {"open_to_usable_s", "filter_keystroke_ms", "edit_commit_ms", "export_xlsx_s",
+           "export_peak_rss_mib", "xlsxwriter_same_cells_s", "export_vs_xlsxwriter",
+           "import_xlsx_s", "export_json_s", "import_json_s"}
+
+
+def test_benchmark_smoke(tmp_path):
+    out = tmp_path / "results.json"
+    result = subprocess.run([sys.executable, str(BENCH), "--items", "200", "--repeat", "1",
+                             "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["items"] == 200
+    assert set(record["metrics"]) == METRICS
+    assert {"cores", "memory_gib", "python"} <= set(record["machine"])
+    for name, figure in record["metrics"].items():
+        assert figure["samples"] >= 1 and figure["median"] > 0, name
+        assert figure["p95"] >= figure["median"], name
+    assert "export_vs_xlsxwriter" in result.stdout
