@@ -347,3 +347,17 @@ def test_case_data_spans_many_cells_and_checks_every_piece(tmp_path, case):
                    rows[:2] + [[rows[2][0][::-1]]] + rows[3:]):  # a piece changed
         with pytest.raises(Exception, match="is damaged"):
             read_payload(iter(broken), "x.xlsx")
+
+
+def test_a_broken_sheet_inside_a_good_workbook_gets_one_sentence(demo, tmp_path):
+    _, xlsx = demo
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(xlsx) as source, zipfile.ZipFile(broken, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet3.xml":
+                data = data[: len(data) // 2]  # the Threats sheet cut in half
+            target.writestr(entry, data)
+    with pytest.raises(WorkbookReadError, match="is damaged|not an Excel workbook"):
+        import_case(broken, tmp_path / "x.cwb")
+    assert not (tmp_path / "x.cwb").exists()

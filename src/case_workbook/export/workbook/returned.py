@@ -97,10 +97,14 @@ def open_workbook(source: Path, password: str | None = None) -> openpyxl.Workboo
         from case_workbook.fileio import describe_os_error
 
         raise WorkbookReadError(describe_os_error(error, source, "read")) from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-            IndexError, AttributeError, SyntaxError):
-        # openpyxl raises many kinds of error for a file that is not a workbook
+    except NOT_A_WORKBOOK:
         raise WorkbookReadError(f"{name} is not an Excel workbook that can be read.") from None
+
+
+# openpyxl raises many kinds of error for a file that is not a workbook, some
+# only when the rows are read (a broken sheet inside a good zip).
+NOT_A_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
+                  IndexError, AttributeError, SyntaxError, EOFError)
 
 
 def read_document(wb: openpyxl.Workbook, name: str) -> CaseDocument:
@@ -122,6 +126,9 @@ def import_workbook(source: Path | str, target: Path | str, *,
         document = read_document(wb, source.name)
         back = {title: list(wb[title].iter_rows(values_only=True))
                 for title in SHEETS if title in wb.sheetnames}
+    except NOT_A_WORKBOOK:
+        raise WorkbookReadError(f"{source.name} is damaged: a sheet in it cannot be "
+                                "read.") from None
     finally:
         wb.close()
     report = WorkbookImport(target, len(document.items))
