@@ -61,6 +61,27 @@ class ItemsMixin:
         sql += " ORDER BY kind, seq"
         return [ITEM_ADAPTER.validate_json(row[0]) for row in self.conn.execute(sql, params)]
 
+    def iter_items(self, kind: Kind | None = None) -> Iterator[AnyItem]:
+        """Like `items`, one at a time (a large case need not be held whole)."""
+        sql = "SELECT data FROM items WHERE deleted = 0"
+        params: tuple = ()
+        if kind is not None:
+            sql, params = sql + " AND kind = ?", (kind.value,)
+        for (data,) in self.conn.execute(sql + " ORDER BY kind, seq", params):
+            yield ITEM_ADAPTER.validate_json(data)
+
+    def items_by_ids(self, ids: list[str]) -> list[AnyItem]:
+        """The live items with these ids, in the order given."""
+        found: dict[str, AnyItem] = {}
+        for start in range(0, len(ids), 500):  # SQLite's limit on parameters
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for (data,) in self.conn.execute(
+                    f"SELECT data FROM items WHERE deleted = 0 AND id IN ({marks})", chunk):
+                item = ITEM_ADAPTER.validate_json(data)
+                found[item.id] = item
+        return [found[i] for i in ids if i in found]
+
     def items_with_search(self) -> list[tuple[AnyItem, str]]:
         """Every live item with its lower-case search text (kept by the store
         on every write, so a list needs not build it again)."""

@@ -19,7 +19,8 @@ from case_workbook.model.chronology import (
     id_number,
     key_moments,
 )
-from case_workbook.model.items import AnyItem, Kind, KeyMoment, Person
+from case_workbook.model.items import AnyItem, Event, KeyMoment, Kind, Person
+from case_workbook.model.when import When
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.index import search_text
 from case_workbook.views.columns import CHRONOLOGY_COLUMNS, COLUMNS, Column
@@ -37,15 +38,58 @@ class Filter:
         return bool(self.text.strip() or self.theme or self.person or self.kind)
 
 
+class _Link:
+    __slots__ = ("theme_id",)
+
+    def __init__(self, theme_id: str) -> None:
+        self.theme_id = theme_id
+
+
+class Brief:
+    """What other rows need to know of an item — id, kind, summary, when,
+    links — without its texts or its pydantic machinery: an export of a
+    large case holds one of these per item and reads items whole only while
+    writing them."""
+
+    __slots__ = ("id", "kind", "summary", "themes", "exhibits", "related", "_when", "_people")
+
+    def __init__(self, item: AnyItem) -> None:
+        self.id, self.kind, self.summary = item.id, item.kind, item.summary
+        self.themes = [_Link(link.theme_id) for link in item.themes]
+        self.exhibits, self.related = list(item.exhibits), list(item.related)
+        self._when, self._people = item.when_value(), item.person_refs()
+
+    def when_value(self) -> When | None:
+        return self._when
+
+    def person_refs(self) -> list[str]:
+        return self._people
+
+    def theme_ids(self) -> list[str]:
+        return [link.theme_id for link in self.themes]
+
+
+def brief(item: AnyItem) -> AnyItem:
+    # Events (the key moments) and people (their names) stay whole: they are few.
+    return item if isinstance(item, (Event, Person)) else Brief(item)  # type: ignore[return-value]
+
+
 class CaseIndex:
-    def __init__(self, case: CaseFile) -> None:
+    def __init__(self, case: CaseFile, *, slim: bool = False) -> None:
+        """`slim`: for an export, which never filters by text and reads each
+        item whole from the case when it writes it: no search texts, and most
+        items held as a `Brief`."""
         self.case = case
+        self.slim = slim
         self.reload()
 
     def reload(self) -> None:
-        loaded = self.case.items_with_search()
+        if self.slim:
+            loaded = [(brief(item), "") for item in self.case.iter_items()]
+        else:
+            loaded = self.case.items_with_search()
         self.items: dict[str, AnyItem] = {item.id: item for item, _ in loaded}
-        self._search = {item.id: text for item, text in loaded}
+        self._search = {item.id: text for item, text in loaded if text}
         self._referrers: dict[str, set[str]] = {}
         for item in self.items.values():
             self._add_refs(item)

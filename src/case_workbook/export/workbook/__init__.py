@@ -22,7 +22,6 @@ from openpyxl import Workbook
 import case_workbook
 from case_workbook.fileio import atomic_write
 from case_workbook.model.document import CaseDocument
-from case_workbook.model.items import Kind
 from case_workbook.store.case_file import CaseFile
 from case_workbook.views.index import CaseIndex
 
@@ -67,7 +66,7 @@ def sent_rows(case: CaseFile, *, now: datetime, version: str
     worked out again without writing (or parsing) a file."""
     from .recording import RecordingWorkbook
 
-    ctx = Context(CaseIndex(case))
+    ctx = Context(CaseIndex(case, slim=True))
     wb = RecordingWorkbook()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="In write-only mode")
@@ -87,7 +86,7 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
     """
     exported = now or datetime.now().astimezone()
     version = version or case_workbook.__version__
-    ctx = Context(CaseIndex(case), exhibit_links or {})
+    ctx = Context(CaseIndex(case, slim=True), exhibit_links or {})
     head = CaseDocument(tool_version=version, exported_at=exported, case_id=case.case_id,
                         created=case.created, header=case.header, settings=case.settings,
                         framework=case.framework, counters=case.counters(),
@@ -101,8 +100,7 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
         # openpyxl warns that write-only tables need their columns named: they are.
         warnings.filterwarnings("ignore", message="In write-only mode")
         write_sheets(wb, ctx, exported, version)
-        items = (item for kind in Kind for item in ctx.index.of_kind(kind))
-        write_payload(wb, head, items, case.iter_activity())
+        write_payload(wb, head, case.iter_items(), case.iter_activity())
     if not isinstance(out, (str, Path)):
         wb.save(out)
         return ctx.tables

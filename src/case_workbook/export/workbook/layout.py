@@ -53,6 +53,21 @@ class Col:
     width: float = 16
 
 
+class WholeItems:
+    """Items read whole from the case a batch at a time, in the order of
+    `ids`: the index holds only slimmed items (see views.index.slimmed)."""
+
+    def __init__(self, index: CaseIndex, ids: list[str], batch: int = 500) -> None:
+        self.index, self.ids, self.batch = index, ids, batch
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), self.batch):
+            yield from self.index.case.items_by_ids(self.ids[start:start + self.batch])
+
+
 class Context:
     """The open case, and where each item's row is in the workbook."""
 
@@ -256,8 +271,16 @@ def printed_count(cols: list[Col]) -> int:
 def chronology_columns(index: CaseIndex) -> list[Col]:
     rows = {row.item.id: row for row in index.chronology()}
 
+    last = list(index.key_moments())[-1:]
+
     def interval(moment):
-        return lambda i, c: _text(rows[i.id].interval_text(moment, short=True))
+        def get(item, ctx):
+            row = rows[item.id]
+            text = row.interval_text(moment, short=True)
+            if [moment] == last:
+                row._intervals = None  # a row's intervals are not needed again: free them
+            return _text(text)
+        return get
 
     from case_workbook.model.chronology import KEY_MOMENT_PHRASE
 

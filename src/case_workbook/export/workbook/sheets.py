@@ -24,11 +24,12 @@ from .layout import (
     TABLE_OF_KIND,
     Col,
     Context,
+    WholeItems,
     chronology_columns,
     kind_columns,
     printed_count,
 )
-from .writer import data_sheet, plan, prepare, widths, write_block
+from .writer import data_sheet, finish, plan, prepare, widths, write_block
 
 PRINTING = ("Each sheet prints its main columns, up to Counsel notes. The columns to the "
             "right of Counsel notes hold the remaining details (time zones, what was "
@@ -107,15 +108,16 @@ def cover(wb, ctx: Context, exported: datetime, version: str) -> None:
 
 
 def chronology(wb, ctx: Context) -> None:
-    rows = [row.item for row in ctx.index.chronology()]
+    rows = WholeItems(ctx.index, [row.item.id for row in ctx.index.chronology()])
     cols = chronology_columns(ctx.index)
     data_sheet(wb, "Chronology", "Chronology", cols, rows, ctx, printed_count(cols))
 
 
 def kind_sheet(wb, ctx: Context, kind: Kind) -> None:
     cols = kind_columns(kind)
-    data_sheet(wb, SHEET_OF_KIND[kind], TABLE_OF_KIND[kind], cols, ctx.index.of_kind(kind),
-               ctx, printed_count(cols))
+    records = WholeItems(ctx.index, [i.id for i in ctx.index.of_kind(kind)])
+    data_sheet(wb, SHEET_OF_KIND[kind], TABLE_OF_KIND[kind], cols, records, ctx,
+               printed_count(cols))
 
 
 def theme_note_key(theme_id: str) -> str:
@@ -172,6 +174,7 @@ def themes(wb, ctx: Context) -> None:
     ws.append([])
     ws.append([text_cell(ws, "Items and the themes they are linked to", bold=True, wrap=False)])
     write_block(ws, second, items, ctx, "ThemeMatrix", first_row=row + 2)
+    finish(ws)
 
 
 def _zip_longest(a: list[float], b: list[float]):

@@ -118,13 +118,15 @@ def write_block(ws, planned: Sequence[Planned], records: Iterable[Any], ctx: Con
     Row heights fit the first `printed` columns (all when None): the columns
     beyond the print area would otherwise make printed rows needlessly tall."""
     titles = header_row(ws, planned, first_row)
+    recording = getattr(ws, "records_values", False)  # row heights do not matter then
     ctx.tables.setdefault(ws.title, []).append(tuple(titles))
     row = first_row + 1
     for record in records:
         cells: list = []
         lines = 1
         for number, p in enumerate(planned):
-            got, n = _cells(ws, p, p.col.get(record, ctx), printed is None or number < printed)
+            measure = not recording and (printed is None or number < printed)
+            got, n = _cells(ws, p, p.col.get(record, ctx), measure)
             cells += got
             lines = max(lines, n)
         ws.row_dimensions[row].height = row_height(lines)
@@ -160,3 +162,13 @@ def data_sheet(wb, title: str, table_name: str, cols: Sequence[Col],
         last = sum(p.pieces for p in planned[:printed])
         ws.print_area = f"A1:{get_column_letter(last)}{max(2, len(records) + 1)}"
     write_block(ws, planned, records, ctx, table_name, printed=printed)
+    finish(ws)
+
+
+def finish(ws) -> None:
+    """Close a finished sheet now rather than when the workbook is saved:
+    openpyxl keeps every hyperlink of an open sheet in memory until then."""
+    if getattr(ws, "records_values", False):
+        return
+    ws.close()
+    ws._hyperlinks = []  # written with the sheet; nothing reads them later
