@@ -17,6 +17,7 @@ from pathlib import Path
 
 from case_workbook.export.workbook import sent_rows
 from case_workbook.export.workbook.payload import SHEET, payload_rows
+from case_workbook.export.workbook.recording import LinkedText
 from case_workbook.model.document import CaseDocument
 from case_workbook.model.items import Kind
 from case_workbook.store.case_file import CaseFile
@@ -25,7 +26,7 @@ from case_workbook.store.case_file import CaseFile
 def cells_of(case_path: Path) -> tuple[dict[str, list[tuple]], dict[str, list], list[list]]:
     now = datetime.now().astimezone()
     with CaseFile.open(case_path, readonly=True) as case:
-        rows, tables = sent_rows(case, now=now, version="bench")
+        rows, tables = sent_rows(case, now=now, version="bench", keep_links=True)
         head = CaseDocument(exported_at=now, case_id=case.case_id, created=case.created,
                             header=case.header, settings=case.settings,
                             framework=case.framework, counters=case.counters())
@@ -43,6 +44,8 @@ def write_with_xlsxwriter(rows: dict[str, list[tuple]], tables: dict[str, list],
                                         "strings_to_numbers": False, "strings_to_urls": False})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     bold = wb.add_format({"text_wrap": True, "valign": "top", "bold": True})
+    link = wb.add_format({"text_wrap": True, "valign": "top", "underline": 1,
+                          "font_color": "#404040"})
     date = wb.add_format({"text_wrap": True, "valign": "top", "num_format": "yyyy-mm-dd hh:mm"})
     for number, (title, values) in enumerate(rows.items()):
         ws = wb.add_worksheet(title)
@@ -64,6 +67,9 @@ def write_with_xlsxwriter(rows: dict[str, list[tuple]], tables: dict[str, list],
                     ws.write_datetime(r, c, value, date)
                 elif isinstance(value, (int, float)):
                     ws.write_number(r, c, value, wrap)
+                elif isinstance(value, LinkedText):  # the same links, to a place or a file
+                    url = value.target or f"internal:{value.location}"
+                    ws.write_url(r, c, url, link, string=value)
                 else:
                     ws.write_string(r, c, value, bold if is_header else wrap)
             ws.set_row(r, 30)

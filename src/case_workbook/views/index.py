@@ -94,6 +94,7 @@ class CaseIndex:
         for item in self.items.values():
             self._add_refs(item)
         self._chronology: list[ChronologyRow] | None = None
+        self._by_theme: dict[str, list[AnyItem]] | None = None
 
     # --- keeping current -------------------------------------------------------
 
@@ -105,7 +106,7 @@ class CaseIndex:
         self.items[item.id] = item
         self._search[item.id] = search_text(item)
         self._add_refs(item)
-        self._chronology = None
+        self._chronology = self._by_theme = None
 
     def remove(self, item_id: str) -> None:
         """After a delete."""
@@ -113,7 +114,7 @@ class CaseIndex:
         if old is not None:
             self._drop_refs(old)
             self._search.pop(item_id, None)
-        self._chronology = None
+        self._chronology = self._by_theme = None
 
     def _targets(self, item: AnyItem) -> Iterable[str]:
         return set(item.person_refs() + item.exhibits + item.related)
@@ -154,9 +155,15 @@ class CaseIndex:
         return sum(1 for i in self.items.values() if i.kind == kind)
 
     def theme_items(self, theme_id: str) -> list[AnyItem]:
-        found = [i for i in self.items.values()
-                 if any(link.theme_id == theme_id for link in i.themes)]
-        return sorted(found, key=lambda i: (KIND_ORDER[i.kind], _id_key(i.id)))
+        """The items linked to a theme, in kind and id order."""
+        if self._by_theme is None:  # one pass for every theme: an export asks often
+            by_theme: dict[str, list[AnyItem]] = {}
+            ordered = sorted(self.items.values(), key=lambda i: (KIND_ORDER[i.kind], _id_key(i.id)))
+            for item in ordered:
+                for linked in dict.fromkeys(link.theme_id for link in item.themes):
+                    by_theme.setdefault(linked, []).append(item)
+            self._by_theme = by_theme
+        return list(self._by_theme.get(theme_id, ()))
 
     # --- chronology ------------------------------------------------------------
 

@@ -5,9 +5,10 @@ Post-Event Actions, Events, People, Exhibits, Themes, Questions for Counsel.
 It records information as entered; it contains no assessment. Text safety
 (formulas, XML-illegal characters, over-long text) is described in `cells`.
 
-Rows are streamed (openpyxl write-only mode): tables, frozen panes, internal
-hyperlinks, row heights and print settings all work there; the Excel table's
-column names are given explicitly, as write-only mode requires.
+Rows are streamed (openpyxl write-only mode, rows serialised by `rowsheet`):
+tables, frozen panes, internal hyperlinks, row heights and print settings all
+work there; the Excel table's column names are given explicitly, as
+write-only mode requires.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import IO
-
-from openpyxl import Workbook
 
 import case_workbook
 from case_workbook.fileio import atomic_write
@@ -35,6 +34,7 @@ from .cells import (
 )
 from .layout import Context
 from .payload import write_payload
+from .rowsheet import RowWorkbook
 
 __all__ = [
     "LEGEND",
@@ -59,15 +59,16 @@ def write_sheets(wb, ctx: Context, exported: datetime, version: str) -> None:
     sheets.questions(wb, ctx)
 
 
-def sent_rows(case: CaseFile, *, now: datetime, version: str
+def sent_rows(case: CaseFile, *, now: datetime, version: str, keep_links: bool = False
               ) -> tuple[dict[str, list[tuple]], dict[str, list[tuple[str, ...]]]]:
     """The values of every visible sheet's rows as a spreadsheet reader gets
     them back, and each sheet's table headers: the workbook as it was sent,
-    worked out again without writing (or parsing) a file."""
+    worked out again without writing (or parsing) a file. With `keep_links`,
+    linked texts come as `recording.LinkedText`."""
     from .recording import RecordingWorkbook
 
     ctx = Context(CaseIndex(case, slim=True))
-    wb = RecordingWorkbook()
+    wb = RecordingWorkbook(keep_links)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="In write-only mode")
         write_sheets(wb, ctx, now, version)
@@ -91,7 +92,7 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
                         created=case.created, header=case.header, settings=case.settings,
                         framework=case.framework, counters=case.counters(),
                         counsel_notes=case.counsel_notes)
-    wb = Workbook(write_only=True)
+    wb = RowWorkbook()
     # File properties are metadata, not case data: XML-illegal characters are dropped.
     wb.properties.title = "".join(ch for ch in case.header.title[:255]
                                   if encode_cell_text(ch) == ch or ch in "_\r")
@@ -100,7 +101,7 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
         # openpyxl warns that write-only tables need their columns named: they are.
         warnings.filterwarnings("ignore", message="In write-only mode")
         write_sheets(wb, ctx, exported, version)
-        write_payload(wb, head, case.iter_items(), case.iter_activity())
+        write_payload(wb, head, case.iter_item_json(), case.iter_activity())
     if not isinstance(out, (str, Path)):
         wb.save(out)
         return ctx.tables

@@ -27,13 +27,14 @@ inverse of `encode_cell_text`):
 from __future__ import annotations
 
 import re
-from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.utils.datetime import to_excel
+
+from .rowsheet import Fragment, inline_string, number_text
 
 LEGEND = ("Privileged & Confidential — Attorney-Client Communication / "
           "Attorney Work Product")
@@ -43,6 +44,7 @@ CELL_LIMIT = 32_767  # Excel's limit, in UTF-16 code units
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LITERAL = re.compile("_(?=x[0-9A-Fa-f]{4})")
+_SPECIAL = re.compile(f"{_UNSAFE.pattern}|{_LITERAL.pattern}")
 _TOKEN = re.compile("_x[0-9A-Fa-f]{4}_|.", re.DOTALL)
 _ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
@@ -54,6 +56,8 @@ LINK_FONT = Font(underline="single", color="FF404040")  # dark grey, never a sig
 
 def encode_cell_text(text: str) -> str:
     """The text as written into a cell (rule 2 of the module docstring)."""
+    if _SPECIAL.search(text) is None:  # most text: one scan, no copy
+        return text
     text = _LITERAL.sub("_x005F_", text)
     return _UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
@@ -121,74 +125,84 @@ def _recording(ws) -> bool:
     return getattr(ws, "records_values", False)
 
 
-def _styled(ws, key: tuple, **style) -> WriteOnlyCell:
-    """A new cell with the given style. Setting a style registers it with the
-    workbook, which costs more than writing the cell; so each combination is
-    registered once per workbook and its index array copied to later cells."""
+def _style_id(ws, key: tuple, **style) -> int:
+    """The workbook's index of a cell style. Registering a style costs more
+    than writing a cell, so each combination is registered once per workbook."""
     cache = ws.parent.__dict__.setdefault("_case_workbook_styles", {})
-    cell = WriteOnlyCell(ws)
-    if key in cache:
-        cell._style = copy(cache[key])
-        return cell
-    for name, value in style.items():
-        setattr(cell, name, value)
-    cache[key] = copy(cell._style)
-    return cell
+    if key not in cache:
+        cell = WriteOnlyCell(ws)
+        for name, value in style.items():
+            setattr(cell, name, value)
+        cache[key] = ws.parent._cell_styles.add(cell._style)
+    return cache[key]
 
 
-def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None,
-              target: str | None = None, wrap: bool = True) -> WriteOnlyCell:
-    """A string cell holding `text` exactly as given (already encoded, one piece)."""
-    if _recording(ws):
-        return text
-    linked = bool(link or target)
+def _text_style(ws, bold: bool, linked: bool, wrap: bool) -> int:
     style = {"alignment": WRAP if wrap else NO_WRAP}
     if bold or linked:
         style["font"] = LINK_FONT if linked else BOLD
-    cell = _styled(ws, ("text", bold, linked, wrap), **style)
-    cell._value = text  # bypasses openpyxl's formula/error guessing
-    cell.data_type = "s"
-    if linked:
-        cell.hyperlink = Hyperlink(ref="", location=link, target=target)
-    return cell
+    return _style_id(ws, ("text", bold, linked, wrap), **style)
 
 
-def stamp_cell(ws, stamp: Stamp) -> WriteOnlyCell:
+def text_cell(ws, text: str, *, bold: bool = False, link: str | None = None,
+              target: str | None = None, wrap: bool = True) -> Fragment | str:
+    """A string cell holding `text` exactly as given (already encoded, one piece)."""
+    if _recording(ws):
+        return ws.text(text, link, target)
+    linked = bool(link or target)
+    # The style dict is built only the first time: this runs for every cell.
+    sid = (ws.parent.__dict__.get("_case_workbook_styles", {}).get(("text", bold, linked, wrap))
+           or _text_style(ws, bold, linked, wrap))
+    # An inline string: never read as a formula or an error value.
+    return Fragment(f' s="{sid}" t="inlineStr">{inline_string(text)}</c>', link, target)
+
+
+def stamp_cell(ws, stamp: Stamp) -> Fragment | datetime:
     if _recording(ws):
         return stamp.value
-    cell = _styled(ws, ("stamp", stamp.number_format), alignment=WRAP,
-                   number_format=stamp.number_format)
-    cell.value = stamp.value
-    return cell
+    sid = _style_id(ws, ("stamp", stamp.number_format), alignment=WRAP,
+                    number_format=stamp.number_format)
+    return Fragment(f' s="{sid}" t="n"><v>{number_text(to_excel(stamp.value))}</v></c>')
 
 
-def number_cell(ws, value: float) -> WriteOnlyCell:
+def number_cell(ws, value: float) -> Fragment | float:
     if _recording(ws):
         return value
-    cell = _styled(ws, ("number",), alignment=WRAP)
-    cell.value = value
-    return cell
+    sid = _style_id(ws, ("number",), alignment=WRAP)
+    return Fragment(f' s="{sid}" t="n"><v>{number_text(value)}</v></c>')
 
 
-def line_count(text: str, width: float) -> int:
+def line_count(text: str, width: float, limit: int | None = None) -> int:
     """How many printed lines `text` takes in a wrapped column `width` units
     wide, wrapping at spaces as a spreadsheet does (a unit is about one
-    character; a little is kept for the cell's padding)."""
+    character; a little is kept for the cell's padding). Counting may stop
+    once `limit` lines are reached."""
     per_line = max(1, int(width * 1.05) - 1)
+    if len(text) <= per_line and "\n" not in text:
+        return 1
     total = 0
     for paragraph in text.split("\n"):
-        lines, used = 1, 0
-        for word in paragraph.split(" "):
-            size = len(word)
-            if used and used + 1 + size > per_line:
-                lines, used = lines + 1, 0
-            if size > per_line:  # a word longer than the column is broken
-                extra, size = divmod(size, per_line)
-                lines += extra - (0 if size else 1)
-                size = size or per_line
-            used += size + (1 if used else 0)
-        total += lines
+        total += 1 if len(paragraph) <= per_line else _wrapped(paragraph, per_line)
+        if limit is not None and total >= limit:
+            break
     return total
+
+
+def _wrapped(paragraph: str, per_line: int) -> int:
+    lines, used = 1, 0
+    for word in paragraph.split(" "):
+        size = len(word)
+        if used and used + 1 + size > per_line:
+            lines, used = lines + 1, 0
+        if size > per_line:  # a word longer than the column is broken
+            extra, size = divmod(size, per_line)
+            lines += extra - (0 if size else 1)
+            size = size or per_line
+        used += size + (1 if used else 0)
+    return lines
+
+
+MAX_LINES = 28  # row_height reaches its cap here: more lines change nothing
 
 
 def row_height(lines: int, cap: float = 409.0) -> float:

@@ -13,24 +13,46 @@ from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 
+class LinkedText(str):
+    """Recorded text of a cell that carries a hyperlink (kept on request)."""
+
+    location: str | None
+    target: str | None
+
+
 class RecordingSheet(WriteOnlyWorksheet):
     records_values = True  # cells.py then gives plain values, not styled cells
 
-    def __init__(self, parent: Workbook, title: str, rows: list[tuple]) -> None:
+    def __init__(self, parent: Workbook, title: str, rows: list[tuple],
+                 keep_links: bool) -> None:
         super().__init__(parent, title)
         self._recorded = rows
+        self.keep_links = keep_links
 
-    def append(self, row) -> None:
+    def text(self, text: str, location: str | None, target: str | None) -> str:
+        if not (self.keep_links and (location or target)):
+            return text
+        linked = LinkedText(text)
+        linked.location, linked.target = location, target
+        return linked
+
+    def append(self, row, height: float | None = None) -> None:
         # Each value as a reader returns it: the text as stored (escapes and
         # all), a date-time, a number, or None.
         self._recorded.append(tuple(row))
 
+    def restart(self) -> None:
+        self._recorded.clear()
+
 
 class RecordingWorkbook:
-    def __init__(self) -> None:
+    """`keep_links`: linked texts are recorded as `LinkedText` (for bench/peer.py)."""
+
+    def __init__(self, keep_links: bool = False) -> None:
         self.styles = Workbook(write_only=True)  # where cell styles are registered
         self.rows: dict[str, list[tuple]] = {}
+        self.keep_links = keep_links
 
     def create_sheet(self, title: str) -> RecordingSheet:
         self.rows[title] = []
-        return RecordingSheet(self.styles, title, self.rows[title])
+        return RecordingSheet(self.styles, title, self.rows[title], self.keep_links)

@@ -59,7 +59,6 @@ def cover(wb, ctx: Context, exported: datetime, version: str) -> None:
     ws.print_options.gridLines = False
     case = ctx.index.case
     header, framework = case.header, case.framework
-    rows: list[int] = []  # row numbers written so far
 
     def line(label: str = "", value: str = "", *, bold: bool = False,
              link: str | None = None) -> None:
@@ -67,10 +66,7 @@ def cover(wb, ctx: Context, exported: datetime, version: str) -> None:
         for n, piece in enumerate(_pieces(value)):
             first = text_cell(ws, _pieces(label)[0], bold=True) if label and n == 0 else None
             second = text_cell(ws, piece, bold=bold, link=link) if piece else None
-            rows.append(len(rows) + 1)
-            ws.row_dimensions[rows[-1]].height = row_height(line_count(piece, 90))
-            ws.append([first, second])
-            del ws.row_dimensions[rows[-1]]
+            ws.append([first, second], height=row_height(line_count(piece, 90)))
 
     line("", header.title, bold=True)
     line("", LEGEND, bold=True)

@@ -1,9 +1,10 @@
 """Streaming data sheets: columns planned, rows written one at a time
-(openpyxl write-only mode), then the Excel table laid over them.
+(`rowsheet`), then the Excel table laid over them.
 
-Each record is turned into cells twice: once to find which columns need
-continuation columns (text over Excel's cell limit, see `cells`), once to write.
-Nothing but the counts is kept between the passes.
+Continuation columns (text over Excel's cell limit, see `cells`) must be known
+before the header is written; `plan` finds them with a pass over the records
+that keeps nothing but the counts. Data sheets skip that pass unless a text
+turns out to need one (`data_sheet`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from .cells import (
+    CELL_LIMIT,
     LEGEND,
+    MAX_LINES,
     Link,
     Stamp,
+    encode_cell_text,
     line_count,
     number_cell,
     row_height,
@@ -30,6 +34,10 @@ from .cells import (
 from .layout import Col, Context
 
 TABLE_STYLE = "TableStyleLight1"  # black and grey only
+
+
+class NeedsMoreColumns(Exception):
+    """A text needs more continuation columns than its column was given."""
 
 
 @dataclass
@@ -86,6 +94,12 @@ def _cells(ws, planned: Planned, value: Any, measure: bool = True) -> tuple[list
     width = planned.col.width
     if value is None:
         return [None] * planned.pieces, 1
+    if type(value) is str and planned.pieces == 1:  # the common case, kept short
+        text = encode_cell_text(value)
+        if len(text) <= CELL_LIMIT // 2:  # one piece whatever its UTF-16 length
+            if not text:
+                return [None], 1
+            return [text_cell(ws, text)], line_count(text, width, MAX_LINES) if measure else 1
     if isinstance(value, Stamp):
         return [stamp_cell(ws, value)] + [None] * (planned.pieces - 1), 1
     if isinstance(value, int):
@@ -94,11 +108,12 @@ def _cells(ws, planned: Planned, value: Any, measure: bool = True) -> tuple[list
     target = value.target if isinstance(value, Link) else None
     text = value.text if isinstance(value, Link) else str(value)
     pieces = split_cell_text(text)
-    if len(pieces) > planned.pieces:  # cannot happen after plan(); never drop text
-        raise AssertionError(f"column {planned.col.title!r} needs more continuation columns")
+    if len(pieces) > planned.pieces:  # never drop text: the sheet is planned and written again
+        raise NeedsMoreColumns(planned.col.title)
     out = [text_cell(ws, piece, link=link if n == 0 else None,
                      target=target if n == 0 else None) for n, piece in enumerate(pieces)]
-    lines = max((line_count(piece, width) for piece in pieces), default=1) if measure else 1
+    lines = (max((line_count(piece, width, MAX_LINES) for piece in pieces), default=1)
+             if measure else 1)
     return out + [None] * (planned.pieces - len(out)), lines
 
 
@@ -106,9 +121,7 @@ def header_row(ws, planned: Sequence[Planned], first_row: int) -> list[str]:
     titles = [t for p in planned for t in p.titles()]
     cells = [text_cell(ws, split_cell_text(t)[0], bold=True) for t in titles]
     lines = max(line_count(t, w) for t, w in zip(titles, widths(planned)))
-    ws.row_dimensions[first_row].height = row_height(lines)
-    ws.append(cells)
-    del ws.row_dimensions[first_row]
+    ws.append(cells, height=row_height(lines))
     return titles
 
 
@@ -119,7 +132,6 @@ def write_block(ws, planned: Sequence[Planned], records: Iterable[Any], ctx: Con
     beyond the print area would otherwise make printed rows needlessly tall."""
     titles = header_row(ws, planned, first_row)
     recording = getattr(ws, "records_values", False)  # row heights do not matter then
-    ctx.tables.setdefault(ws.title, []).append(tuple(titles))
     row = first_row + 1
     for record in records:
         cells: list = []
@@ -129,14 +141,13 @@ def write_block(ws, planned: Sequence[Planned], records: Iterable[Any], ctx: Con
             got, n = _cells(ws, p, p.col.get(record, ctx), measure)
             cells += got
             lines = max(lines, n)
-        ws.row_dimensions[row].height = row_height(lines)
-        ws.append(cells)
-        del ws.row_dimensions[row]  # keep memory flat: the row is on disk now
+        ws.append(cells, height=row_height(lines))
         row += 1
     if row == first_row + 1:  # a table needs one data row, even an empty one
         ws.append([None] * len(titles))
         row += 1
     add_table(ws, table_name, titles, first_row, row - 1)
+    ctx.tables.setdefault(ws.title, []).append(tuple(titles))
     return row
 
 
@@ -154,21 +165,32 @@ def add_table(ws, name: str, titles: list[str], first_row: int, last_row: int) -
 
 def data_sheet(wb, title: str, table_name: str, cols: Sequence[Col],
                records: Sequence[Any], ctx: Context, printed: int | None = None) -> None:
-    """One sheet holding one table; only its first `printed` columns print."""
+    """One sheet holding one table; only its first `printed` columns print.
+
+    Written in one pass, on the likely guess that no text needs continuation
+    columns; if one does, the sheet is planned (a pass over every record) and
+    written again."""
     ws = wb.create_sheet(title)
-    planned = plan(cols, records, ctx)
+    try:
+        _fill(ws, [Planned(c) for c in cols], records, ctx, table_name, printed)
+    except NeedsMoreColumns:
+        ws.restart()
+        _fill(ws, plan(cols, records, ctx), records, ctx, table_name, printed)
+    finish(ws)
+
+
+def _fill(ws, planned: list[Planned], records: Sequence[Any], ctx: Context,
+          table_name: str, printed: int | None) -> None:
     prepare(ws, widths(planned))
     if printed is not None:
         last = sum(p.pieces for p in planned[:printed])
         ws.print_area = f"A1:{get_column_letter(last)}{max(2, len(records) + 1)}"
     write_block(ws, planned, records, ctx, table_name, printed=printed)
-    finish(ws)
 
 
 def finish(ws) -> None:
     """Close a finished sheet now rather than when the workbook is saved:
-    openpyxl keeps every hyperlink of an open sheet in memory until then."""
+    a sheet keeps its hyperlinks in memory until it is closed."""
     if getattr(ws, "records_values", False):
         return
     ws.close()
-    ws._hyperlinks = []  # written with the sheet; nothing reads them later

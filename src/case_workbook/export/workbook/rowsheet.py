@@ -1,0 +1,182 @@
+"""Write-only sheets whose rows are serialised here, as text.
+
+openpyxl still makes the workbook: the package, styles, tables, sheet views,
+column widths, print settings, header and footer. Only the rows (and the
+hyperlink list) are written by this module: openpyxl builds and serialises an
+XML element per cell, which took about half of a 10,000-item export; a row
+here is one formatted string.
+
+A row is a sequence of: None (no cell); a `Fragment` from `fragment()` (a cell
+already styled and serialised by cells.py); a plain str (an unstyled text
+cell, verbatim: never a formula); an int or float (a number).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import NamedTuple
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from openpyxl import Workbook
+from openpyxl.compat import safe_string
+from openpyxl.packaging.relationship import Relationship
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS
+from openpyxl.xml.functions import tostring
+
+# The prefix openpyxl's own writer gives relationship ids ("r:id").
+ET.register_namespace("r", REL_NS)
+
+# Excel keeps at most this many hyperlinks in a sheet (and asks to repair a
+# file with more); past it, a linked text stays as text without its link.
+MAX_LINKS = 65_530
+_LETTERS = [get_column_letter(n) for n in range(1, 16_385)]
+
+
+class Fragment(NamedTuple):
+    """One cell after its `<c r="…"`: attributes and content; and its link."""
+
+    xml: str
+    location: str | None = None
+    target: str | None = None
+
+
+def escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attribute(text: str) -> str:
+    return escape_text(text).replace('"', "&quot;")
+
+
+def inline_string(text: str) -> str:
+    """`<is>` content for `text` (already free of XML-illegal characters);
+    leading or trailing spaces are kept, as a spreadsheet would otherwise trim them."""
+    if text != text.strip():
+        return f'<is><t xml:space="preserve">{escape_text(text)}</t></is>'
+    return f"<is><t>{escape_text(text)}</t></is>"
+
+
+def number_text(value: float) -> str:
+    return safe_string(value)
+
+
+class _RowSheetWriter(WorksheetWriter):
+    """openpyxl's sheet writer, over a plain text file, with a raw channel."""
+
+    def get_stream(self):
+        with open(self.out, "w", encoding="utf-8") as out:
+            self.raw = out.write
+            out.write(f'<worksheet xmlns="{SHEET_MAIN_NS}">')
+            try:
+                while True:
+                    element = yield
+                    if element is not None:
+                        out.write(tostring(element, encoding="unicode"))
+            except GeneratorExit:
+                pass
+            out.write("</worksheet>")
+
+    def write_hyperlinks(self) -> None:
+        links: list[tuple[str, str | None, str | None]] = self.ws._row_links
+        if not links:
+            return
+        parts = ["<hyperlinks>"]
+        for ref, location, target in links:
+            if target:
+                rel = Relationship(type="hyperlink", TargetMode="External", Target=target)
+                self._rels.append(rel)
+                parts.append(f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="{rel.id}"/>')
+            else:
+                parts.append(f'<hyperlink ref="{ref}" location="{escape_attribute(location or "")}"/>')
+        parts.append("</hyperlinks>")
+        self.raw("".join(parts))
+        self.ws._row_links = []
+
+
+class RowSheet(WriteOnlyWorksheet):
+    """A write-only sheet: `append` rows (with an optional height in points),
+    then `close` (or let the workbook's save close it)."""
+
+    def __init__(self, parent: Workbook, title: str) -> None:
+        super().__init__(parent, title)
+        self._row_links: list[tuple[str, str | None, str | None]] = []
+        self._rows_written = 0
+        self._open = False
+        self._done = False
+
+    @property
+    def closed(self) -> bool:
+        return self._done
+
+    def _start(self) -> None:
+        if self._done:
+            raise ValueError(f"sheet {self.title!r} is already written")
+        if not self._open:
+            self._writer = _RowSheetWriter(self)
+            self._writer.write_top()
+            self._writer.raw("<sheetData>")
+            self._open = True
+
+    def append(self, row: Sequence, height: float | None = None) -> None:
+        self._start()
+        self._rows_written += 1
+        number = self._rows_written
+        cells: list[str] = []
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            ref = f"{_LETTERS[column]}{number}"
+            if type(value) is Fragment:
+                cells.append(f'<c r="{ref}"{value.xml}')
+                if (value.location or value.target) and len(self._row_links) < MAX_LINKS:
+                    self._row_links.append((ref, value.location, value.target))
+            elif isinstance(value, str):
+                cells.append(f'<c r="{ref}" t="inlineStr">{inline_string(value)}</c>')
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells.append(f'<c r="{ref}" t="n"><v>{number_text(value)}</v></c>')
+            else:
+                raise TypeError(f"a row cell cannot be {type(value).__name__}")
+        shape = f' ht="{height:g}" customHeight="1"' if height else ""
+        self._writer.raw(f'<row r="{number}"{shape}>{"".join(cells)}</row>')
+
+    def restart(self) -> None:
+        """Forget every row written so far: the sheet starts again, empty."""
+        if self._open:
+            self._writer.close()
+            self._writer.cleanup()
+        self._writer = None
+        self._open = False
+        self._rows_written = 0
+        self._row_links = []
+
+    def close(self) -> None:
+        self._start()
+        self._writer.raw("</sheetData>")
+        self._writer.write_tail()
+        self._writer.close()
+        self._done = True
+
+
+class RowWorkbook(Workbook):
+    """A write-only workbook whose sheets are `RowSheet`s."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> RowSheet:
+        sheet = RowSheet(self, title)
+        self._add_sheet(sheet, index)
+        return sheet
+
+    def save(self, filename) -> None:
+        """As openpyxl saves, at zip level 1: half the time of the default
+        level, for a file about a sixth larger (measured at 10,000 items)."""
+        archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
+        self.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+        ExcelWriter(self, archive).save()
