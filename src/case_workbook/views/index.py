@@ -45,6 +45,35 @@ class _Link:
         self.theme_id = theme_id
 
 
+_LINKS: dict[str, _Link] = {}  # one per theme id, shared by every brief
+
+
+def _link(theme_id: str) -> _Link:
+    found = _LINKS.get(theme_id)
+    if found is None:
+        found = _LINKS[theme_id] = _Link(theme_id)
+    return found
+
+
+class BriefWhen:
+    """What lists and the chronology ask of a when — dated?, bounds, sort
+    key — at a third of a `When`'s memory."""
+
+    __slots__ = ("_dated", "_bounds", "_sort_key")
+
+    def __init__(self, when: When) -> None:
+        self._dated, self._bounds, self._sort_key = when.is_dated(), when.bounds(), when.sort_key()
+
+    def is_dated(self) -> bool:
+        return self._dated
+
+    def bounds(self) -> tuple:
+        return self._bounds
+
+    def sort_key(self) -> tuple[int, int, int, int, int]:
+        return self._sort_key
+
+
 class Brief:
     """What other rows need to know of an item — id, kind, summary, when,
     links — without its texts or its pydantic machinery: an export of a
@@ -55,23 +84,27 @@ class Brief:
 
     def __init__(self, item: AnyItem) -> None:
         self.id, self.kind, self.summary = item.id, item.kind, item.summary
-        self.themes = [_Link(link.theme_id) for link in item.themes]
-        self.exhibits, self.related = list(item.exhibits), list(item.related)
-        self._when, self._people = item.when_value(), item.person_refs()
+        self.themes = tuple(_link(link.theme_id) for link in item.themes)
+        self.exhibits, self.related = tuple(item.exhibits), tuple(item.related)
+        when = item.when_value()
+        self._when = BriefWhen(when) if when is not None else None
+        self._people = tuple(item.person_refs())
 
-    def when_value(self) -> When | None:
+    def when_value(self) -> BriefWhen | None:
         return self._when
 
     def person_refs(self) -> list[str]:
-        return self._people
+        return list(self._people)
 
     def theme_ids(self) -> list[str]:
         return [link.theme_id for link in self.themes]
 
 
 def brief(item: AnyItem) -> AnyItem:
-    # Events (the key moments) and people (their names) stay whole: they are few.
-    return item if isinstance(item, (Event, Person)) else Brief(item)  # type: ignore[return-value]
+    # People (their names) and the key-moment events stay whole: they are few.
+    if isinstance(item, Person) or (isinstance(item, Event) and item.key_moment):
+        return item
+    return Brief(item)  # type: ignore[return-value]
 
 
 class CaseIndex:
@@ -117,7 +150,7 @@ class CaseIndex:
         self._chronology = self._by_theme = None
 
     def _targets(self, item: AnyItem) -> Iterable[str]:
-        return set(item.person_refs() + item.exhibits + item.related)
+        return {*item.person_refs(), *item.exhibits, *item.related}
 
     def _add_refs(self, item: AnyItem) -> None:
         for target in self._targets(item):
