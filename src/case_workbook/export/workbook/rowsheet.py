@@ -66,21 +66,39 @@ def number_text(value: float) -> str:
     return safe_string(value)
 
 
+# The sheet's used range is known only at its end; its place is kept with
+# the longest possible range and filled in then (readers such as openpyxl
+# otherwise scan the whole sheet to find it).
+_DIMENSION = '<dimension ref="{}"/>'
+_DIMENSION_SPACE = len(_DIMENSION.format("A1:XFD1048576"))
+
+
 class _RowSheetWriter(WorksheetWriter):
-    """openpyxl's sheet writer, over a plain text file, with a raw channel."""
+    """openpyxl's sheet writer, over a plain file, with a raw channel."""
 
     def get_stream(self):
-        with open(self.out, "w", encoding="utf-8") as out:
-            self.raw = out.write
-            out.write(f'<worksheet xmlns="{SHEET_MAIN_NS}">')
+        with open(self.out, "wb") as out:
+            self.raw = lambda text: out.write(text.encode("utf-8"))
+            self.tell = out.tell
+            self.raw(f'<worksheet xmlns="{SHEET_MAIN_NS}">')
             try:
                 while True:
                     element = yield
                     if element is not None:
-                        out.write(tostring(element, encoding="unicode"))
+                        self.raw(tostring(element, encoding="unicode"))
             except GeneratorExit:
                 pass
-            out.write("</worksheet>")
+            self.raw("</worksheet>")
+
+    def write_dimensions(self) -> None:
+        self.dimension_at = self.tell()
+        self.raw(" " * _DIMENSION_SPACE)
+
+    def fill_dimension(self, ref: str) -> None:
+        """After `close`: the used range into the place kept for it."""
+        with open(self.out, "r+b") as out:
+            out.seek(self.dimension_at)
+            out.write(_DIMENSION.format(ref).ljust(_DIMENSION_SPACE).encode("ascii"))
 
     def write_hyperlinks(self) -> None:
         links: list[tuple[str, str | None, str | None]] = self.ws._row_links
@@ -106,7 +124,7 @@ class RowSheet(WriteOnlyWorksheet):
     def __init__(self, parent: Workbook, title: str) -> None:
         super().__init__(parent, title)
         self._row_links: list[tuple[str, str | None, str | None]] = []
-        self._rows_written = 0
+        self._rows_written = self._columns = 0  # rows, and columns in use
         self._open = False
         self._done = False
 
@@ -142,6 +160,8 @@ class RowSheet(WriteOnlyWorksheet):
                 cells.append(f'<c r="{ref}" t="n"><v>{number_text(value)}</v></c>')
             else:
                 raise TypeError(f"a row cell cannot be {type(value).__name__}")
+        if cells:
+            self._columns = max(self._columns, column + 1)
         shape = f' ht="{height:g}" customHeight="1"' if height else ""
         self._writer.raw(f'<row r="{number}"{shape}>{"".join(cells)}</row>')
 
@@ -152,7 +172,7 @@ class RowSheet(WriteOnlyWorksheet):
             self._writer.cleanup()
         self._writer = None
         self._open = False
-        self._rows_written = 0
+        self._rows_written = self._columns = 0
         self._row_links = []
 
     def close(self) -> None:
@@ -160,6 +180,8 @@ class RowSheet(WriteOnlyWorksheet):
         self._writer.raw("</sheetData>")
         self._writer.write_tail()
         self._writer.close()
+        last = f"{_LETTERS[max(self._columns, 1) - 1]}{max(self._rows_written, 1)}"
+        self._writer.fill_dimension("A1" if last == "A1" else f"A1:{last}")
         self._done = True
 
 
