@@ -6,9 +6,11 @@ hyperlink list) are written by this module: openpyxl builds and serialises an
 XML element per cell, which took about half of a 10,000-item export; a row
 here is one formatted string.
 
-A row is a sequence of: None (no cell); a `Fragment` from `fragment()` (a cell
-already styled and serialised by cells.py); a plain str (an unstyled text
-cell, verbatim: never a formula); an int or float (a number).
+A row is a sequence of: None (no cell); a `Fragment` (a cell already styled
+and serialised by `text_cell`, `stamp_cell` or `number_cell` in cells.py); a
+plain str (an unstyled text cell, verbatim: never a formula); an int or
+float (a number). This leans on openpyxl's write-only internals, so
+pyproject.toml pins openpyxl to 3.1.x.
 """
 
 from __future__ import annotations
