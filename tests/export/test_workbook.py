@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from demo_workbook import write_demo_workbook
 from hostile_text import HOSTILE, LONG
 
-from case_workbook.demo.build import build_demo
 from case_workbook.export.workbook import LEGEND, SHEETS, join_cell_text, write_workbook
 from case_workbook.export.workbook.layout import (
     KIND_MODELS,
@@ -29,7 +29,6 @@ from case_workbook.model.items import (
     Threat,
 )
 from case_workbook.model.when import When
-from case_workbook.store.case_file import CaseFile
 
 ORDER = ["Cover", "Chronology", "Threats", "Witnesses", "Communications", "Post-Event Actions",
          "Events", "People", "Exhibits", "Themes", "Questions for Counsel"]
@@ -39,14 +38,7 @@ DATA_SHEETS = ORDER[1:]
 
 @pytest.fixture(scope="module")
 def demo_xlsx(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("wb")
-    build_demo(folder / "d.cwb")
-    case = CaseFile.open(folder / "d.cwb", readonly=True)
-    try:
-        write_workbook(case, folder / "demo.xlsx")
-    finally:
-        case.close()
-    return folder / "demo.xlsx"
+    return write_demo_workbook(tmp_path_factory.mktemp("wb"), "demo.xlsx")
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +265,11 @@ def test_libreoffice_prints_the_demo(demo_xlsx, tmp_path):
 
 def test_readme_documents_every_column():
     from case_workbook.export.workbook.layout import printed_count
-    from case_workbook.export.workbook.sheets import KIND_SHEETS, QUESTION_COLS, THEME_COLS
+    from case_workbook.export.workbook.sheets import (
+        KIND_SHEETS,
+        QUESTION_COLS,
+        THEME_COLS,
+    )
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = " ".join(readme.split("## The workbook for counsel")[1]

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from demo_workbook import write_demo_workbook
 
-from case_workbook.demo.build import build_demo
-from case_workbook.export.workbook import write_workbook
 from case_workbook.export.workbook.crypt import (
     OLE_MAGIC,
     WorkbookPasswordError,
@@ -24,7 +23,6 @@ from case_workbook.export.workbook.crypt import (
     is_encrypted,
     read_password_file,
 )
-from case_workbook.store.case_file import CaseFile
 
 PASSWORD = "correct horse battery staple"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,14 +30,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("crypt")
-    build_demo(folder / "d.cwb")
-    case = CaseFile.open(folder / "d.cwb", readonly=True)
-    try:
-        write_workbook(case, folder / "plain.xlsx")
-    finally:
-        case.close()
-    return folder / "plain.xlsx"
+    return write_demo_workbook(tmp_path_factory.mktemp("crypt"), "plain.xlsx")
 
 
 @pytest.fixture(scope="module")

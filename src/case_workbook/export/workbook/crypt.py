@@ -49,7 +49,7 @@ def is_encrypted(path: Path) -> bool:
 
 def _encrypted_package(office) -> bool:
     # OfficeFile also recognises old binary .xls/.doc files, whose encryption
-    # is a different (and weak) scheme this product neither writes nor reads.
+    # is a different, older scheme that this product neither writes nor reads.
     return office.format == "ooxml" and office.is_encrypted()
 
 
