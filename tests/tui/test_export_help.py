@@ -7,6 +7,7 @@ import json
 import os
 
 import pytest
+from pilot_helpers import own_home, replace_text
 from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Static
 
@@ -28,10 +29,7 @@ TRICKY = "Photo [/x] [bold]of[/bold] the note"
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+    return own_home(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -42,14 +40,6 @@ def closed_case(case, case_path):
 
 def make_app(path=None) -> CaseWorkbookApp:
     return CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
-
-
-async def replace_text(pilot, widget: Input, text: str) -> None:
-    widget.focus()
-    await pilot.pause()
-    await pilot.press("home", "ctrl+k")
-    widget.insert_text_at_cursor(text)
-    await pilot.pause()
 
 
 def error_text(screen, selector: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pilot_helpers import own_home, replace_text
 from textual.widgets import Button, Checkbox, Input, Static
 
 from case_workbook.core import export_case, import_case, needs_password
@@ -38,10 +39,7 @@ EXE = Path(sys.executable).parent / "case-workbook"
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+    return own_home(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -100,14 +98,6 @@ def fully_visible(widget, size) -> bool:
     region = widget.region
     return (region.width > 0 and region.height > 0 and region.right <= size[0]
             and region.bottom <= size[1])
-
-
-async def replace_text(pilot, widget: Input, text: str) -> None:
-    widget.focus()
-    await pilot.pause()
-    await pilot.press("home", "ctrl+k")
-    widget.insert_text_at_cursor(text)
-    await pilot.pause()
 
 
 async def settle(pilot, dialog) -> None:

@@ -7,6 +7,7 @@ import os
 import stat
 
 import pytest
+from pilot_helpers import own_home, replace_text
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 
 from case_workbook.core import data_dir
@@ -28,11 +29,7 @@ TRICKY = "State v. [/x] [bold]Doe[/bold] 🙂"
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
-    """A home folder of our own: the default save place and the file tree."""
-    folder = tmp_path / "home"
-    (folder / "Documents").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+    return own_home(tmp_path, monkeypatch, "Documents")
 
 
 def quiet_app(path=None, state=None) -> CaseWorkbookApp:
@@ -46,15 +43,6 @@ async def type_text(pilot, text: str) -> None:
             await pilot.press(char)
         else:
             pilot.app.focused.insert_text_at_cursor(char)
-    await pilot.pause()
-
-
-async def replace_text(pilot, widget: Input, text: str) -> None:
-    """Clear the field with keys, then paste (long paths key by key are slow)."""
-    widget.focus()
-    await pilot.pause()
-    await pilot.press("home", "ctrl+k")
-    widget.insert_text_at_cursor(text)
     await pilot.pause()
 
 
