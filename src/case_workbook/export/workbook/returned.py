@@ -31,6 +31,7 @@ from case_workbook.store.exhibits import CHUNK, store_blob
 from . import sent_rows
 from .compare import Block, CellChange, NoteFound, compare_sheet
 from .payload import SHEET, PayloadError, read_payload
+from .sheet_values import sheet_values
 from .sheets import SHEETS, question_note_key, theme_note_key
 
 
@@ -124,8 +125,7 @@ def import_workbook(source: Path | str, target: Path | str, *,
     wb = open_workbook(source, password)
     try:
         document = read_document(wb, source.name)
-        back = {title: list(wb[title].iter_rows(values_only=True))
-                for title in SHEETS if title in wb.sheetnames}
+        back = {title: sheet_values(wb[title]) for title in SHEETS if title in wb.sheetnames}
     except NOT_A_WORKBOOK:
         raise WorkbookReadError(f"{source.name} is damaged: a sheet in it cannot be "
                                 "read.") from None
