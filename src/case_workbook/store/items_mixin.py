@@ -242,7 +242,7 @@ class ItemsMixin:
     def _insert(self, item: AnyItem, *, keep_id: bool = False, check: bool = True,
                 at: datetime | None = None) -> AnyItem:
         now = at or datetime.now(UTC)
-        if keep_id:
+        if keep_id:  # an item of an imported document, validated as it was read
             prefix, seq = split_id(item.id)
             self._bump_counter(prefix, seq)
             stored = item
@@ -252,7 +252,7 @@ class ItemsMixin:
             width = 4 if item.kind == Kind.EXHIBIT else 3
             stored = item.model_copy(update={"id": f"{prefix}-{seq:0{width}d}",
                                              "created": now, "edited": now})
-        stored = type(item).model_validate(stored.model_dump())
+            stored = type(item).model_validate(stored.model_dump())
         if check:
             self._check_references(stored, file=True)
         try:

@@ -108,16 +108,22 @@ def brief(item: AnyItem) -> AnyItem:
 
 
 class CaseIndex:
-    def __init__(self, case: CaseFile, *, slim: bool = False) -> None:
+    def __init__(self, case: CaseFile, *, slim: bool = False,
+                 whole: dict[str, AnyItem] | None = None) -> None:
         """`slim`: for an export, which never filters by text and reads each
         item whole from the case when it writes it: no search texts, and most
-        items held as a `Brief`."""
+        items held as a `Brief`. `whole`: the case's items, already in memory
+        in the case's order (a workbook being read back holds them), so that
+        the export reads none of them from the case."""
         self.case = case
-        self.slim = slim
+        self.slim = slim or whole is not None
+        self.whole = whole
         self.reload()
 
     def reload(self) -> None:
-        if self.slim:
+        if self.whole is not None:
+            loaded = [(brief(item), "") for item in self.whole.values()]
+        elif self.slim:
             loaded = [(brief(item), "") for item in self.case.iter_items()]
         else:
             loaded = self.case.items_with_search()

@@ -14,6 +14,7 @@ write-only mode requires.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -21,6 +22,7 @@ from typing import IO
 import case_workbook
 from case_workbook.fileio import atomic_write
 from case_workbook.model.document import CaseDocument
+from case_workbook.model.items import AnyItem
 from case_workbook.store.case_file import CaseFile
 from case_workbook.views.index import CaseIndex
 
@@ -59,15 +61,18 @@ def write_sheets(wb, ctx: Context, exported: datetime, version: str) -> None:
     sheets.questions(wb, ctx)
 
 
-def sent_rows(case: CaseFile, *, now: datetime, version: str, keep_links: bool = False
+def sent_rows(case: CaseFile, *, now: datetime, version: str, keep_links: bool = False,
+              items: Sequence[AnyItem] | None = None
               ) -> tuple[dict[str, list[tuple]], dict[str, list[tuple[str, ...]]]]:
     """The values of every visible sheet's rows as a spreadsheet reader gets
     them back, and each sheet's table headers: the workbook as it was sent,
     worked out again without writing (or parsing) a file. With `keep_links`,
-    linked texts come as `recording.LinkedText`."""
+    linked texts come as `recording.LinkedText`. `items`: the case's items in
+    its order, when they are in memory already (then none is read again)."""
     from .recording import RecordingWorkbook
 
-    ctx = Context(CaseIndex(case, slim=True))
+    whole = {item.id: item for item in items} if items is not None else None
+    ctx = Context(CaseIndex(case, slim=True, whole=whole))
     wb = RecordingWorkbook(keep_links)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="In write-only mode")

@@ -64,6 +64,9 @@ class WholeItems:
         return len(self.ids)
 
     def __iter__(self):
+        if self.index.whole is not None:
+            yield from (self.index.whole[i] for i in self.ids)
+            return
         for start in range(0, len(self.ids), self.batch):
             yield from self.index.case.items_by_ids(self.ids[start:start + self.batch])
 

@@ -195,7 +195,8 @@ def blocks_of(sheet: str, headers: list[tuple[str, ...]]) -> list[Block]:
 def _bring_in_notes(case: CaseFile, document: CaseDocument,
                     back: dict[str, list[tuple]], report: WorkbookImport) -> None:
     assert document.exported_at is not None
-    sent, tables = sent_rows(case, now=document.exported_at, version=document.tool_version)
+    sent, tables = sent_rows(case, now=document.exported_at, version=document.tool_version,
+                             items=document.items)
     item_notes: dict[str, list[str]] = {}
     case_notes = dict(case.counsel_notes)
     question_keys = {(t.name, str(n)): question_note_key(t.id, n)
