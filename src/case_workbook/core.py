@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from case_workbook.bulk import collector_paused
 from case_workbook.model.case import CaseHeader, CaseSettings
 from case_workbook.model.framework import Framework, load_builtin, load_framework_file
 from case_workbook.store.case_file import CaseFile
@@ -182,6 +183,7 @@ def needs_password(path: Path) -> bool:
         return False
 
 
+@collector_paused()
 def import_case(source: Path, target: Path, *, password: str | None = None) -> ImportReport:
     """A new case at `target` from a JSON export or from a returned workbook."""
     from case_workbook.export.interchange import read_json

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,3 +61,27 @@ def test_split_join_inverse(text, limit):
     pieces = split_cell_text(text, limit)
     assert all(len(p) <= limit for p in pieces)
     assert join_cell_text(pieces) == text
+
+
+def _greedy_tokens(encoded: str, limit: int) -> list[str]:
+    """The rule as stated: whole tokens (an escape or one character), as many
+    as fit in each piece."""
+    pieces, current, size = [], "", 0
+    for token in re.findall("_x[0-9A-Fa-f]{4}_|.", encoded, re.DOTALL):
+        units = len(token.encode("utf-16-le")) // 2
+        if size + units > limit:
+            pieces, current, size = pieces + [current], "", 0
+        current, size = current + token, size + units
+    return pieces + [current] if current else pieces
+
+
+@given(st.text(alphabet=st.sampled_from(list("_x05FB1\x1b\r")) | st.characters(max_codepoint=0xFFFF),
+               max_size=200),
+       st.integers(min_value=7, max_value=40))
+def test_split_cuts_where_the_rule_says(text, limit):
+    # Long text without characters beyond U+FFFF is cut by position; same pieces.
+    assert split_cell_text(text, limit) == (_greedy_tokens(encode_cell_text(text), limit)
+                                            if len(encode_cell_text(text)) > limit // 2
+                                            else [encode_cell_text(text)] if text else [])
+    # Each piece decodes on its own: no cut falls inside an escape.
+    assert "".join(decode_cell_text(p) for p in split_cell_text(text, limit)) == text

@@ -215,3 +215,23 @@ def test_values_are_short_and_on_one_line():
     assert short(True) == "yes"
     assert short([]) == "(none)"
     assert short([{"theme_id": "immediacy", "note": ""}]) == "immediacy"
+
+
+async def test_opening_a_case_leaves_the_garbage_collector_running(tmp_path):
+    # The collector is held while the case loads (bulk.py), and must run again
+    # once the first list is on screen; leaving the case hands its objects back.
+    import gc
+
+    path = tmp_path / "case.cwb"
+    make_case(path)
+    app = app_for(path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        app.close_case()
+        for _ in range(5):
+            await pilot.pause()
+        assert gc.get_freeze_count() == 0
+    assert gc.isenabled()

@@ -15,6 +15,7 @@ from typing import IO
 from pydantic import ValidationError
 
 from case_workbook import __version__
+from case_workbook.bulk import collector_paused
 from case_workbook.fileio import atomic_write, describe_os_error
 from case_workbook.model.document import CaseDocument
 from case_workbook.model.items import Exhibit, Kind, Storage
@@ -51,6 +52,7 @@ def _copied_hashes(items) -> list[str]:
     return list(hashes)
 
 
+@collector_paused()
 def export_json(case: CaseFile, out: Path) -> None:
     out = Path(out)
     document = case_document(case)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from case_workbook.bulk import collector_paused
 from case_workbook.model.chronology import (
     KEY_MOMENT_PHRASE,
     KIND_ORDER,
@@ -120,6 +121,7 @@ class CaseIndex:
         self.whole = whole
         self.reload()
 
+    @collector_paused()
     def reload(self) -> None:
         if self.whole is not None:
             loaded = [(brief(item), "") for item in self.whole.values()]

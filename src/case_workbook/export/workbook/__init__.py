@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 import case_workbook
+from case_workbook.bulk import collector_paused
 from case_workbook.fileio import atomic_write
 from case_workbook.model.document import CaseDocument
 from case_workbook.model.items import AnyItem
@@ -80,6 +81,7 @@ def sent_rows(case: CaseFile, *, now: datetime, version: str, keep_links: bool =
     return wb.rows, ctx.tables
 
 
+@collector_paused()
 def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | None = None,
                    exhibit_links: dict[str, str] | None = None,
                    version: str | None = None) -> dict[str, list[tuple[str, ...]]]:

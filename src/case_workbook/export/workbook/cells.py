@@ -76,8 +76,13 @@ def _units(piece: str) -> int:
 def split_cell_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
     """Encode `text` and cut it into cell-sized pieces (rule 3); [] for ''."""
     encoded = encode_cell_text(text)
-    if len(encoded) <= limit // 2 or len(encoded.encode("utf-16-le")) // 2 <= limit:
+    if len(encoded) <= limit // 2:
         return [encoded] if encoded else []
+    units = len(encoded.encode("utf-16-le")) // 2
+    if units <= limit:
+        return [encoded]
+    if units == len(encoded):  # one unit per character: cut by position
+        return _split_by_position(encoded, limit)
     pieces: list[str] = []
     current: list[str] = []
     size = 0
@@ -90,6 +95,26 @@ def split_cell_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
         size += units
     if current:
         pieces.append("".join(current))
+    return pieces
+
+
+def _split_by_position(encoded: str, limit: int) -> list[str]:
+    """`split_cell_text` for text without characters beyond U+FFFF: each piece
+    is `limit` characters, or fewer where the cut would fall inside an escape
+    (then the escape starts the next piece). Escapes are found scanning from
+    the start of each piece, as the tokens are, so `_x005F_x001B_` is one
+    escape and then plain text."""
+    pieces: list[str] = []
+    start = 0
+    while len(encoded) - start > limit:
+        end = start + limit
+        for escape in _ESCAPE.finditer(encoded, start, end + 7):
+            if escape.start() < end < escape.end():
+                end = escape.start() if escape.start() > start else escape.end()
+                break
+        pieces.append(encoded[start:end])
+        start = end
+    pieces.append(encoded[start:])
     return pieces
 
 

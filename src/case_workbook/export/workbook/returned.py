@@ -21,6 +21,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from case_workbook.bulk import collector_paused
 from case_workbook.export.exhibit_folder import exhibit_file_name, folder_for
 from case_workbook.model.document import CaseDocument
 from case_workbook.model.items import Exhibit, Storage
@@ -119,6 +120,7 @@ def read_document(wb: openpyxl.Workbook, name: str) -> CaseDocument:
         raise WorkbookReadError(str(error)) from None
 
 
+@collector_paused()
 def import_workbook(source: Path | str, target: Path | str, *,
                     password: str | None = None) -> WorkbookImport:
     source, target = Path(source), Path(target)

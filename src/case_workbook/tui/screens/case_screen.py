@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from case_workbook.bulk import hold_collector, release_long_lived, settle_long_lived
 from case_workbook.model.items import AnyItem, Kind
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
@@ -61,8 +62,13 @@ class CaseScreen(ShowsWorkerErrors, Screen):
     def __init__(self, case: CaseFile) -> None:
         super().__init__()
         self.case = case
-        self.index = CaseIndex(case)
-        self._themes_stale = False
+        hold_collector()  # until the first list is on screen (see bulk)
+        try:
+            self.index = CaseIndex(case)
+        except BaseException:
+            settle_long_lived()
+            raise
+        self._themes_stale = True  # the themes view is filled when first shown
 
     def compose(self) -> ComposeResult:
         from case_workbook.tui.widgets.themes_pane import ThemesPane
@@ -78,7 +84,13 @@ class CaseScreen(ShowsWorkerErrors, Screen):
 
     def on_mount(self) -> None:
         self.update_status()
-        self.call_after_refresh(self._show_current)
+        self.call_after_refresh(self._first_show)
+
+    def _first_show(self) -> None:
+        try:
+            self._show_current()
+        finally:
+            settle_long_lived()  # the index and the lists stay while the case is open
 
     def _show_current(self, keep: str | None = None) -> None:
         if (pane := self.current_list()) is not None:
@@ -129,7 +141,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         from case_workbook.tui.widgets.themes_pane import ThemesPane
 
         if self._themes_stale and self.query_one(TabbedContent).active == "tab-themes":
-            self._themes_stale = False
+            self._themes_stale = True  # the themes view is filled when first shown
             self.query_one(ThemesPane).refresh_view()
 
     def report(self, error: Exception, doing: str) -> None:
@@ -291,3 +303,4 @@ class CaseScreen(ShowsWorkerErrors, Screen):
 
     def on_unmount(self) -> None:
         self.case.close()
+        release_long_lived()  # the index and lists may go now (see bulk)

@@ -77,6 +77,9 @@ class ThemesPane(Widget):
         self.index = index
         self.framework = index.case.framework
         self.counts: dict[str, int] = {}
+        # The linked items are worked out when the tab is first shown (the
+        # case screen calls refresh_view then), not while the case opens.
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         self._count()
@@ -120,7 +123,9 @@ class ThemesPane(Widget):
         return self.framework.theme(option.id) if option is not None and option.id else None
 
     def refresh_view(self) -> None:
-        """After any change to the case: new counts and linked items."""
+        """When first shown, and after any change to the case: new counts and
+        linked items."""
+        self._shown = True
         self._count()
         choices = self.query_one("#theme-list", OptionList)
         for theme in self.framework.themes:
@@ -130,6 +135,8 @@ class ThemesPane(Widget):
     # --- showing -----------------------------------------------------------------------
 
     def _show(self) -> None:
+        if not self._shown:
+            return
         option = self.query_one("#theme-list", OptionList).highlighted_option
         if option is not None and option.id == NOTES_ID:
             self._show_notes()
