@@ -131,9 +131,7 @@ class CaseIndex:
             loaded = self.case.items_with_search()
         self.items: dict[str, AnyItem] = {item.id: item for item, _ in loaded}
         self._search = {item.id: text for item, text in loaded if text}
-        self._referrers: dict[str, set[str]] = {}
-        for item in self.items.values():
-            self._add_refs(item)
+        self._referrers: dict[str, set[str]] | None = None  # built when first asked for
         self._chronology: list[ChronologyRow] | None = None
         self._by_theme: dict[str, list[AnyItem]] | None = None
 
@@ -161,12 +159,14 @@ class CaseIndex:
         return {*item.person_refs(), *item.exhibits, *item.related}
 
     def _add_refs(self, item: AnyItem) -> None:
-        for target in self._targets(item):
-            self._referrers.setdefault(target, set()).add(item.id)
+        if self._referrers is not None:
+            for target in self._targets(item):
+                self._referrers.setdefault(target, set()).add(item.id)
 
     def _drop_refs(self, item: AnyItem) -> None:
-        for target in self._targets(item):
-            self._referrers.get(target, set()).discard(item.id)
+        if self._referrers is not None:
+            for target in self._targets(item):
+                self._referrers.get(target, set()).discard(item.id)
 
     # --- lookups ---------------------------------------------------------------
 
@@ -182,6 +182,10 @@ class CaseIndex:
         return theme.name if theme else theme_id
 
     def referrers(self, item_id: str) -> list[str]:
+        if self._referrers is None:
+            self._referrers = {}
+            for item in self.items.values():
+                self._add_refs(item)
         return sorted(self._referrers.get(item_id, ()), key=_id_key)
 
     def of_kind(self, kind: Kind) -> list[AnyItem]:

@@ -69,16 +69,20 @@ class CaseScreen(ShowsWorkerErrors, Screen):
             settle_long_lived()
             raise
         self._themes_stale = True  # the themes view is filled when first shown
+        self._filled = False  # every tab has its content (see compose)
+        self._go_to_later: str | None = None
+        self._focus_later = False
 
     def compose(self) -> ComposeResult:
-        from case_workbook.tui.widgets.themes_pane import ThemesPane
-
+        # Only the first tab's list is built now; the other tabs are filled
+        # right after it shows (_fill_other_tabs), so a large case lists its
+        # rows sooner.
         with TabbedContent(id="tabs"):
-            for tab_id, title, kind in TABS:
+            for number, (tab_id, title, kind) in enumerate(TABS):
                 with TabPane(title, id=f"tab-{tab_id}"):
-                    yield ListPane(kind, self.index, id=f"list-{tab_id}")
-            with TabPane("Themes", id="tab-themes"):
-                yield ThemesPane(self.index, id="themes")
+                    if number == 0:
+                        yield ListPane(kind, self.index, id=f"list-{tab_id}")
+            yield TabPane("Themes", id="tab-themes")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -91,6 +95,26 @@ class CaseScreen(ShowsWorkerErrors, Screen):
             self._show_current()
         finally:
             settle_long_lived()  # the index and the lists stay while the case is open
+        self.call_after_refresh(self._fill_other_tabs)
+
+    async def _fill_other_tabs(self) -> None:
+        from case_workbook.tui.widgets.themes_pane import ThemesPane
+
+        fillings = [(f"#tab-{tab_id}", ListPane(kind, self.index, id=f"list-{tab_id}"))
+                    for tab_id, _, kind in TABS[1:]]
+        fillings.append(("#tab-themes", ThemesPane(self.index, id="themes")))
+        for tab, content in fillings:
+            if not self.is_attached:  # the case was closed at once
+                return
+            await self.query_one(tab, TabPane).mount(content)
+        self._filled = True
+        # A tab chosen, or an item asked for, while they were being filled.
+        self._show_current()
+        if self._focus_later and (pane := self.current_list()) is not None:
+            pane.table.focus()
+        self._refresh_themes_if_shown()
+        if self._go_to_later is not None:
+            self.go_to(self._go_to_later)
 
     def _show_current(self, keep: str | None = None) -> None:
         if (pane := self.current_list()) is not None:
@@ -107,10 +131,14 @@ class CaseScreen(ShowsWorkerErrors, Screen):
     # --- helpers ---------------------------------------------------------------
 
     def current_list(self) -> ListPane | None:
+        """The shown tab's list; None on the Themes tab, or on a tab whose list
+        is not there yet (the first moment after opening)."""
         active = self.query_one(TabbedContent).active
         if not active or active == "tab-themes":
             return None
-        return self.query_one(f"#list-{active.removeprefix('tab-')}", ListPane)
+        found = self.query(f"#list-{active.removeprefix('tab-')}")
+        pane = found.first() if found else None
+        return pane if isinstance(pane, ListPane) else None
 
     def current_item(self) -> AnyItem | None:
         pane = self.current_list()
@@ -140,8 +168,9 @@ class CaseScreen(ShowsWorkerErrors, Screen):
     def _refresh_themes_if_shown(self) -> None:
         from case_workbook.tui.widgets.themes_pane import ThemesPane
 
-        if self._themes_stale and self.query_one(TabbedContent).active == "tab-themes":
-            self._themes_stale = True  # the themes view is filled when first shown
+        if (self._themes_stale and self._filled
+                and self.query_one(TabbedContent).active == "tab-themes"):
+            self._themes_stale = False
             self.query_one(ThemesPane).refresh_view()
 
     def report(self, error: Exception, doing: str) -> None:
@@ -152,6 +181,10 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         item = self.index.get(item_id)
         if item is None:
             return
+        if not self._filled:
+            self._go_to_later = item_id
+            return
+        self._go_to_later = None
         self.query_one(TabbedContent).active = f"tab-{item.kind.value}"
         pane = self.query_one(f"#list-{item.kind.value}", ListPane)
         pane.ensure_fresh()
@@ -168,6 +201,8 @@ class CaseScreen(ShowsWorkerErrors, Screen):
     def action_focus_list(self) -> None:
         if (pane := self.current_list()) is not None:
             pane.table.focus()
+        elif not self._filled:
+            self._focus_later = True
 
     def action_filter(self) -> None:
         if (pane := self.current_list()) is not None:

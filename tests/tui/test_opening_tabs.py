@@ -1,0 +1,90 @@
+"""Opening a case builds the first tab's list first and the other tabs right
+after; whatever the person asks for in that moment still happens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList, TabbedContent
+
+from case_workbook.model.case import CaseHeader
+from case_workbook.model.framework import load_builtin
+from case_workbook.model.items import Person, Threat
+from case_workbook.store.case_file import CaseFile
+from case_workbook.tui.app import CaseWorkbookApp
+from case_workbook.tui.widgets.list_pane import ListPane
+from case_workbook.tui.widgets.themes_pane import ThemesPane
+from case_workbook.user_state import UserState
+
+
+def make_case(path: Path) -> None:
+    case = CaseFile.create(path, CaseHeader(title="Tabs"), load_builtin("general"), actor="t")
+    case.add(Threat(summary="First threat"))
+    case.add(Threat(summary="Second threat"))
+    case.add(Person(name="A. Person"))
+    case.close()
+
+
+def app_for(path: Path) -> CaseWorkbookApp:
+    return CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+
+
+async def test_only_the_first_list_is_built_before_it_shows(tmp_path):
+    make_case(tmp_path / "c.cwb")
+    app = app_for(tmp_path / "c.cwb")
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert [p.id for p in screen.query(ListPane)] == ["list-chronology"]
+        await pilot.pause()
+        assert len(screen.query(ListPane)) == 8
+        assert screen.query_one(ThemesPane)
+
+
+async def test_a_tab_chosen_while_opening_shows_its_list(tmp_path):
+    make_case(tmp_path / "c.cwb")
+    app = app_for(tmp_path / "c.cwb")
+    async with app.run_test() as pilot:
+        assert len(app.screen.query(ListPane)) == 1  # the other tabs are not there yet
+        await pilot.press("2")
+        await pilot.pause()
+        pane = app.screen.current_list()
+        assert app.screen.query_one(TabbedContent).active == "tab-threat"
+        assert pane is not None and [i.id for i in pane.table.rows] == ["T-001", "T-002"]
+        assert app.focused is pane.table
+
+
+async def test_going_to_an_item_while_opening_gets_there(tmp_path):
+    make_case(tmp_path / "c.cwb")
+    app = app_for(tmp_path / "c.cwb")
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert len(screen.query(ListPane)) == 1
+        screen.go_to("T-002")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "tab-threat"
+        assert screen.current_list().table.current.id == "T-002"
+
+
+async def test_the_themes_tab_chosen_while_opening_is_filled(tmp_path):
+    make_case(tmp_path / "c.cwb")
+    app = app_for(tmp_path / "c.cwb")
+    async with app.run_test() as pilot:
+        assert not app.screen.query(ThemesPane)
+        await pilot.press("9")
+        await pilot.pause()
+        pane = app.screen.query_one(ThemesPane)
+        assert app.screen.query_one(TabbedContent).active == "tab-themes"
+        assert pane.counts and pane.query_one("#theme-list", OptionList).option_count > 0
+
+
+async def test_closing_the_case_at_once_is_clean(tmp_path):
+    make_case(tmp_path / "c.cwb")
+    app = app_for(tmp_path / "c.cwb")
+    async with app.run_test() as pilot:
+        assert len(app.screen.query(ListPane)) == 1
+        app.close_case()  # before the other tabs were filled
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+    assert app.return_code in (None, 0)
