@@ -216,3 +216,24 @@ def test_export_writes_the_workbook_for_xlsx_and_json_for_json(tmp_path):
     run("export", demo, "--format", "xlsx", "-o", tmp_path / "book")
     with open(tmp_path / "book", "rb") as handle:  # no ending: openpyxl needs a handle
         assert load_workbook(handle, read_only=True).sheetnames[0] == "Cover"
+
+
+def _tamper_with_an_item(case: Path) -> None:
+    """What an outside program might do: an item's stored data no longer reads."""
+    with closing(sqlite3.connect(case)) as raw:
+        raw.execute("""UPDATE items SET data = '{"kind": "threat", "id": 5}' WHERE id = 'T-001'""")
+        raw.commit()
+
+
+def test_an_item_changed_outside_the_app_gets_one_sentence(tmp_path):
+    demo = tmp_path / "d.cwb"
+    run("demo", demo, "--no-open")
+    _tamper_with_an_item(demo)
+    before = demo.read_bytes()
+    result = run("check", demo, ok=False)
+    assert result.returncode == 1 and "an item cannot be read" in result.stdout
+    for out in ("out.xlsx", "out.json"):
+        message = one_sentence_error(run("export", demo, "-o", tmp_path / out, ok=False))
+        assert "is damaged: one of its items cannot be read" in message
+        assert not (tmp_path / out).exists()
+    assert demo.read_bytes() == before

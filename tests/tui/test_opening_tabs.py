@@ -88,3 +88,23 @@ async def test_closing_the_case_at_once_is_clean(tmp_path):
         await pilot.pause()
         assert type(app.screen).__name__ == "StartScreen"
     assert app.return_code in (None, 0)
+
+
+async def test_a_case_with_a_damaged_item_is_refused_in_one_sentence(tmp_path):
+    import sqlite3
+    from contextlib import closing
+
+    from textual.widgets import Static
+
+    make_case(tmp_path / "c.cwb")
+    with closing(sqlite3.connect(tmp_path / "c.cwb")) as raw:
+        raw.execute("UPDATE items SET data = '{\"kind\": \"threat\", \"id\": 5}' WHERE id = 'T-002'")
+        raw.commit()
+    app = app_for(tmp_path / "c.cwb")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ErrorScreen"
+        texts = [str(s.content) for s in app.screen.query(Static)]
+        assert any("is damaged: one of its items cannot be read" in t for t in texts), texts
+    # Refused cleanly: the file is not left locked by the attempt.
+    CaseFile.open(tmp_path / "c.cwb", verify=False).close()

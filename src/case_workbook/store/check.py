@@ -9,10 +9,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from case_workbook.model.items import Kind, count_text
 from case_workbook.store.case_file import CaseFile
+from case_workbook.store.errors import DamagedItemError
 from case_workbook.store.exhibits import ExhibitCheck, verify_exhibits
 from case_workbook.store.schema import SCHEMA_VERSION
 from case_workbook.store.sqlite_errors import case_error
@@ -71,8 +70,8 @@ def check_case(path: Path | str) -> CheckReport:
         try:
             report.counts = case.counts()
             case.items()  # every item must still read and validate
-        except (ValidationError, ValueError) as error:
-            report.problems.append(f"an item cannot be read ({type(error).__name__})")
+        except DamagedItemError as error:
+            report.problems.append(f"an item cannot be read ({type(error.__cause__).__name__})")
             return report
         report.exhibits = verify_exhibits(case)
         for result in report.exhibits:

@@ -14,3 +14,7 @@ class CaseLockedError(CaseFileError):
 
 class ItemError(CaseFileError):
     """An item refers to something that does not exist, or cannot be changed."""
+
+
+class DamagedItemError(CaseFileError):
+    """An item's stored data no longer reads as an item (changed outside the app)."""

@@ -22,10 +22,12 @@ from case_workbook.model.items import (
     Kind,
     Storage,
 )
-from case_workbook.store.errors import ItemError
+from case_workbook.store.errors import DamagedItemError, ItemError
 from case_workbook.store.index import ITEM_ADAPTER, reindex_item
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from case_workbook.model.case import CaseSettings
     from case_workbook.model.framework import Framework
 
@@ -36,15 +38,30 @@ class ItemsMixin:
     conn: sqlite3.Connection
     framework: Framework
     settings: CaseSettings
+    path: Path
 
     # --- reading ---------------------------------------------------------------
+
+    def _damaged(self, error: ValueError) -> DamagedItemError:
+        # The store writes only valid items: one that does not read was changed
+        # outside the app (or the disk failed). ValidationError is a ValueError.
+        damaged = DamagedItemError(f"{self.path} is damaged: one of its items cannot be read; "
+                                   "'case-workbook check' tells more.")
+        damaged.__cause__ = error
+        return damaged
+
+    def _read(self, data: str) -> AnyItem:
+        try:
+            return ITEM_ADAPTER.validate_json(data)
+        except ValueError as error:
+            raise self._damaged(error) from error
 
     def get(self, item_id: str, *, include_deleted: bool = False) -> AnyItem:
         row = self.conn.execute("SELECT data, deleted FROM items WHERE id = ?",
                                 (item_id,)).fetchone()
         if row is None or (row[1] and not include_deleted):
             raise ItemError(f"There is no item {item_id} in this case.")
-        return ITEM_ADAPTER.validate_json(row[0])
+        return self._read(row[0])
 
     def exists(self, item_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM items WHERE id = ? AND deleted = 0",
@@ -59,7 +76,7 @@ class ItemsMixin:
             sql += " AND kind = ?"
             params = (kind.value,)
         sql += " ORDER BY kind, seq"
-        return [ITEM_ADAPTER.validate_json(row[0]) for row in self.conn.execute(sql, params)]
+        return [self._read(row[0]) for row in self.conn.execute(sql, params)]
 
     def iter_items(self, kind: Kind | None = None) -> Iterator[AnyItem]:
         """Like `items`, one at a time (a large case need not be held whole)."""
@@ -68,7 +85,7 @@ class ItemsMixin:
         if kind is not None:
             sql, params = sql + " AND kind = ?", (kind.value,)
         for (data,) in self.conn.execute(sql + " ORDER BY kind, seq", params):
-            yield ITEM_ADAPTER.validate_json(data)
+            yield self._read(data)
 
     def iter_item_json(self) -> Iterator[str]:
         """Each live item as its stored JSON text (in `iter_items` order),
@@ -85,7 +102,7 @@ class ItemsMixin:
             marks = ", ".join("?" * len(chunk))
             for (data,) in self.conn.execute(
                     f"SELECT data FROM items WHERE deleted = 0 AND id IN ({marks})", chunk):
-                item = ITEM_ADAPTER.validate_json(data)
+                item = self._read(data)
                 found[item.id] = item
         return [found[i] for i in ids if i in found]
 
@@ -94,7 +111,10 @@ class ItemsMixin:
         on every write, so a list needs not build it again)."""
         rows = self.conn.execute(
             "SELECT data, search FROM items WHERE deleted = 0 ORDER BY kind, seq")
-        return [(ITEM_ADAPTER.validate_json(data), search) for data, search in rows]
+        try:  # one try for the whole list: this reads every item of a large case
+            return [(ITEM_ADAPTER.validate_json(data), search) for data, search in rows]
+        except ValueError as error:
+            raise self._damaged(error) from error
 
     def counts(self) -> dict[Kind, int]:
         rows = self.conn.execute(

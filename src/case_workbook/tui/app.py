@@ -66,12 +66,13 @@ class CaseWorkbookApp(App[None]):
         self.close_case()
         try:
             case = CaseFile.open(path)
+            screen = CaseScreen(case)  # reads every item: a damaged one is refused here
         except CaseFileError as error:
             self.show_error("This case could not be opened", str(error))
             return False
         self.state.remember(path, case.header.title)
         save_state(self.state)
-        self.push_screen(CaseScreen(case))
+        self.push_screen(screen)
         if case.migrated_from is not None and case.backup_path is not None:
             self.notify(f"This case was upgraded to the current file format; the earlier "
                         f"file was kept as {case.backup_path.name}.", markup=False, timeout=10)

@@ -67,6 +67,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
             self.index = CaseIndex(case)
         except BaseException:
             settle_long_lived()
+            case.close()  # the screen will not show, so it will not close the case
             raise
         self._themes_stale = True  # the themes view is filled when first shown
         self._filled = False  # every tab has its content (see compose)
