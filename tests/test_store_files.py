@@ -172,3 +172,40 @@ def test_messages_say_what_the_file_is(tmp_path, case, case_path):
         with pytest.raises(CaseFileError, match=words):
             CaseFile.open(files[kind])
     assert APPLICATION_ID == 0x43574231
+
+
+@pytest.mark.parametrize("kind", ["random", "empty", "truncated", "short-header",
+                                  "foreign-sqlite", "zip", "newer", "zeroed-page", "folder"])
+def test_hostile_file_is_refused_with_the_check_alongside(kind, tmp_path, case, case_path):
+    # How the TUI opens a case: the quick check runs while the items are read.
+    from case_workbook.views.index import load_confirmed
+
+    for n in range(30):
+        case.add(Threat(summary=f"padding {n} " * 40))
+    case.close()
+    path = _hostile_files(tmp_path, case_path)[kind]
+    before = None if path.is_dir() else path.read_bytes()
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(CaseFileError) as caught:
+        opened = CaseFile.open(path, check_alongside=True)
+        try:
+            load_confirmed(opened)
+        finally:
+            opened.close()
+    message = str(caught.value)
+    assert "\n" not in message and message.endswith(".")
+    if kind == "zeroed-page":
+        assert "is damaged" in message
+    if before is not None:
+        assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+def test_an_intact_case_opens_with_the_check_alongside(case, case_path):
+    from case_workbook.views.index import load_confirmed
+
+    case.add(Threat(summary="one"))
+    case.close()
+    with CaseFile.open(case_path, check_alongside=True) as opened:
+        assert [i.summary for i in load_confirmed(opened).items.values()] == ["one"]
+        opened.add(Threat(summary="two"))  # writing after the confirmation works

@@ -23,6 +23,7 @@ from pathlib import Path
 from case_workbook import __version__
 from case_workbook.model.case import CaseHeader, CaseSettings
 from case_workbook.model.framework import Framework
+from case_workbook.store.check_alongside import CheckAlongside, damaged_sentence
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.inspect import check_case_header
 from case_workbook.store.items_mixin import ItemsMixin
@@ -56,6 +57,7 @@ class CaseFile(ItemsMixin):
         self.backup_path: Path | None = None
         self.last_saved: datetime | None = None
         self._identity = _file_identity(path)
+        self._alongside: CheckAlongside | None = None
         self._load_meta()
 
     # --- opening and closing -------------------------------------------------
@@ -109,10 +111,14 @@ class CaseFile(ItemsMixin):
 
     @classmethod
     def open(cls, path: Path | str, *, actor: str | None = None,
-             readonly: bool = False, verify: bool = True) -> CaseFile:
+             readonly: bool = False, verify: bool = True,
+             check_alongside: bool = False) -> CaseFile:
         """Open a case for editing (one editor at a time), or read-only.
         `verify` runs SQLite's quick check first, so a damaged file is refused
-        before anything reads or writes it; `check` turns it off to report."""
+        before anything reads or writes it; `check` turns it off to report.
+        `check_alongside`: the check runs in a thread instead (unless the file
+        must be upgraded first), and the caller may read while it runs but
+        shows and writes nothing before `confirm_intact()`."""
         path = Path(path)
         version = check_case_header(path)
         lock = None
@@ -121,14 +127,17 @@ class CaseFile(ItemsMixin):
             lock.acquire()
         try:
             conn = _connect(path, readonly=readonly)
+            alongside: CheckAlongside | None = None
             try:
                 _verify_tables(conn, path)
-                if verify:
-                    _quick_check(conn, path)
                 backup = None
                 # The log of a crashed session may hold a newer version than
                 # the main file's header said.
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if verify and check_alongside and version == SCHEMA_VERSION:
+                    alongside = CheckAlongside(path)
+                elif verify:
+                    _quick_check(conn, path)
                 if version > SCHEMA_VERSION:
                     raise CaseFileError(f"{path} was written by a newer version of "
                                         "case-workbook; update case-workbook to open it.")
@@ -137,7 +146,10 @@ class CaseFile(ItemsMixin):
                     migrate(conn)
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 case = cls(path, conn, lock, actor or _actor())
+                case._alongside = alongside
             except BaseException:
+                if alongside is not None:
+                    alongside.wait()
                 conn.close()
                 raise
         except sqlite3.Error as error:
@@ -154,9 +166,17 @@ class CaseFile(ItemsMixin):
                                                               "backup": backup.name})
         return case
 
+    def confirm_intact(self) -> None:
+        """After `open(check_alongside=True)`: wait for the quick check;
+        CaseFileError if the file is damaged (the caller closes the case)."""
+        if self._alongside is not None:
+            self._alongside.confirm()
+
     def close(self) -> None:
         if self.conn is None:
             return
+        if self._alongside is not None:
+            self._alongside.wait()
         with contextlib.suppress(sqlite3.Error):
             if not self.readonly:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -296,8 +316,7 @@ def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a damaged file before anything is written to it."""
     result = conn.execute("PRAGMA quick_check(1)").fetchone()
     if result is None or result[0] != "ok":
-        raise CaseFileError(f"{path} is damaged, so it was not opened and nothing in it "
-                            "changed; 'case-workbook check' tells more.")
+        raise CaseFileError(damaged_sentence(path))
 
 
 @contextlib.contextmanager

@@ -65,8 +65,10 @@ class CaseWorkbookApp(App[None]):
             return False  # no case is open yet; the dialog opens the new one
         self.close_case()
         try:
-            case = CaseFile.open(path)
-            screen = CaseScreen(case)  # reads every item: a damaged one is refused here
+            # The file's check runs while the screen reads the items (see
+            # store/check_alongside.py); a damaged file or item is refused here.
+            case = CaseFile.open(path, check_alongside=True)
+            screen = CaseScreen(case)
         except CaseFileError as error:
             self.show_error("This case could not be opened", str(error))
             return False

@@ -7,6 +7,7 @@ model validation), which keeps it well inside a frame at 10,000+ items.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,7 +24,9 @@ from case_workbook.model.chronology import (
 from case_workbook.model.items import AnyItem, Event, KeyMoment, Kind, Person
 from case_workbook.model.when import When
 from case_workbook.store.case_file import CaseFile
+from case_workbook.store.errors import CaseFileError
 from case_workbook.store.index import search_text
+from case_workbook.store.sqlite_errors import case_error
 from case_workbook.views.columns import CHRONOLOGY_COLUMNS, COLUMNS, Column
 
 
@@ -278,3 +281,19 @@ class CaseIndex:
 
 
 _id_key = id_number
+
+
+def load_confirmed(case: CaseFile) -> CaseIndex:
+    """The index of a case opened with `check_alongside`: the items are read
+    while SQLite checks the file, and the index is given only once the file is
+    known to be intact. On a damaged file, the damage is what is reported,
+    rather than the item or page it broke."""
+    try:
+        index = CaseIndex(case)
+    except (CaseFileError, sqlite3.Error) as error:
+        case.confirm_intact()
+        if isinstance(error, sqlite3.Error):
+            raise case_error(error, case.path, "read") from None
+        raise
+    case.confirm_intact()
+    return index

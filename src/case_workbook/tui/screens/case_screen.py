@@ -19,7 +19,7 @@ from case_workbook.tui.screens.dialogs import (
     ShowsWorkerErrors,
 )
 from case_workbook.tui.widgets.list_pane import ListPane
-from case_workbook.views.index import CaseIndex
+from case_workbook.views.index import load_confirmed
 
 TABS: list[tuple[str, str, Kind | None]] = [
     ("chronology", "Chronology", None),
@@ -64,7 +64,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         self.case = case
         hold_collector()  # until the first list is on screen (see bulk)
         try:
-            self.index = CaseIndex(case)
+            self.index = load_confirmed(case)
         except BaseException:
             settle_long_lived()
             case.close()  # the screen will not show, so it will not close the case
