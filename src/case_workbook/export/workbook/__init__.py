@@ -14,7 +14,7 @@ write-only mode requires.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -70,15 +70,33 @@ def sent_rows(case: CaseFile, *, now: datetime, version: str, keep_links: bool =
     worked out again without writing (or parsing) a file. With `keep_links`,
     linked texts come as `recording.LinkedText`. `items`: the case's items in
     its order, when they are in memory already (then none is read again)."""
+    rows: dict[str, list[tuple]] = {}
+    tables: dict[str, list[tuple[str, ...]]] = {}
+
+    def keep(title: str, sheet: list[tuple], headers: list[tuple[str, ...]]) -> None:
+        rows[title], tables[title] = sheet, headers
+    each_sent_sheet(case, keep, now=now, version=version, keep_links=keep_links, items=items)
+    return rows, tables
+
+
+SentSheet = Callable[[str, list[tuple], list[tuple[str, ...]]], None]
+
+
+def each_sent_sheet(case: CaseFile, finished: SentSheet, *, now: datetime, version: str,
+                    keep_links: bool = False, items: Sequence[AnyItem] | None = None) -> None:
+    """`sent_rows` one sheet at a time: `finished(title, rows, table headers)`
+    is called as each sheet is complete, and the rows are not kept, so a large
+    workbook is held one sheet at a time."""
     from .recording import RecordingWorkbook
 
     whole = {item.id: item for item in items} if items is not None else None
     ctx = Context(CaseIndex(case, slim=True, whole=whole))
-    wb = RecordingWorkbook(keep_links)
+    wb = RecordingWorkbook(keep_links, lambda title, sheet: finished(
+        title, sheet, ctx.tables.get(title, [])))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="In write-only mode")
         write_sheets(wb, ctx, now, version)
-    return wb.rows, ctx.tables
+        wb.close()
 
 
 @collector_paused()

@@ -9,6 +9,8 @@ ignored); styles are registered with a real workbook that is never saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -46,13 +48,26 @@ class RecordingSheet(WriteOnlyWorksheet):
 
 
 class RecordingWorkbook:
-    """`keep_links`: linked texts are recorded as `LinkedText` (for bench/peer.py)."""
+    """`keep_links`: linked texts are recorded as `LinkedText` (for bench/peer.py).
+    `finished`: called with each sheet's title and rows once the sheet is
+    complete (when the next one starts, or at `close`); its rows are then let
+    go rather than kept in `rows`, so that a large workbook is held one sheet
+    at a time."""
 
-    def __init__(self, keep_links: bool = False) -> None:
+    def __init__(self, keep_links: bool = False,
+                 finished: Callable[[str, list[tuple]], None] | None = None) -> None:
         self.styles = Workbook(write_only=True)  # where cell styles are registered
         self.rows: dict[str, list[tuple]] = {}
         self.keep_links = keep_links
+        self.finished = finished
 
     def create_sheet(self, title: str) -> RecordingSheet:
+        self.close()
         self.rows[title] = []
         return RecordingSheet(self.styles, title, self.rows[title], self.keep_links)
+
+    def close(self) -> None:
+        """The last sheet is complete."""
+        if self.finished is not None and self.rows:
+            title, rows = self.rows.popitem()
+            self.finished(title, rows)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,11 +30,11 @@ from case_workbook.store.build import build_case_with, fill_case
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.exhibits import CHUNK, store_blob
 
-from . import sent_rows
+from . import each_sent_sheet
 from .compare import Block, CellChange, NoteFound, compare_sheet
 from .payload import SHEET, PayloadError, read_payload
 from .sheet_values import sheet_values
-from .sheets import SHEETS, question_note_key, theme_note_key
+from .sheets import question_note_key, theme_note_key
 
 
 class WorkbookReadError(Exception):
@@ -126,25 +127,38 @@ def import_workbook(source: Path | str, target: Path | str, *,
     source, target = Path(source), Path(target)
     wb = open_workbook(source, password)
     try:
-        document = read_document(wb, source.name)
-        back = {title: sheet_values(wb[title]) for title in SHEETS if title in wb.sheetnames}
-    except NOT_A_WORKBOOK:
-        raise WorkbookReadError(f"{source.name} is damaged: a sheet in it cannot be "
-                                "read.") from None
+        try:
+            document = read_document(wb, source.name)
+        except NOT_A_WORKBOOK:
+            raise _damaged(source) from None
+        report = WorkbookImport(target, len(document.items))
+        found = _find_files(document, folder_for(source), report)
+
+        def read_back(title: str) -> list[tuple] | None:
+            # One visible sheet at a time, compared and let go: a 50,000-item
+            # workbook is not held whole twice (as sent and as returned).
+            if title not in wb.sheetnames:
+                return None
+            try:
+                return sheet_values(wb[title])
+            except NOT_A_WORKBOOK:
+                raise _damaged(source) from None
+
+        def fill(case: CaseFile) -> None:
+            _restore_files(case, found, report)  # before the items that refer to them
+            fill_case(case, document)
+            _bring_in_notes(case, document, read_back, report)  # compares with what was sent
+            for item_id, path in report.expected.items():
+                case.point_file_to(item_id, path)
+
+        build_case_with(target, document.header, document.framework, document.settings, fill)
     finally:
         wb.close()
-    report = WorkbookImport(target, len(document.items))
-    found = _find_files(document, folder_for(source), report)
-
-    def fill(case: CaseFile) -> None:
-        _restore_files(case, found, report)  # before the items that refer to them
-        fill_case(case, document)
-        _bring_in_notes(case, document, back, report)  # compares with the case as sent
-        for item_id, path in report.expected.items():
-            case.point_file_to(item_id, path)
-
-    build_case_with(target, document.header, document.framework, document.settings, fill)
     return report
+
+
+def _damaged(source: Path) -> WorkbookReadError:
+    return WorkbookReadError(f"{source.name} is damaged: a sheet in it cannot be read.")
 
 
 def _find_files(document: CaseDocument, folder: Path,
@@ -195,21 +209,21 @@ def blocks_of(sheet: str, headers: list[tuple[str, ...]]) -> list[Block]:
 
 
 def _bring_in_notes(case: CaseFile, document: CaseDocument,
-                    back: dict[str, list[tuple]], report: WorkbookImport) -> None:
+                    read_back: Callable[[str], list[tuple] | None],
+                    report: WorkbookImport) -> None:
     assert document.exported_at is not None
-    sent, tables = sent_rows(case, now=document.exported_at, version=document.tool_version,
-                             items=document.items)
     item_notes: dict[str, list[str]] = {}
     case_notes = dict(case.counsel_notes)
     question_keys = {(t.name, str(n)): question_note_key(t.id, n)
                      for t in case.framework.themes for n in range(1, len(t.questions) + 1)}
-    for title in SHEETS:
-        if title not in back:
+
+    def compare(title: str, sent: list[tuple], headers: list[tuple[str, ...]]) -> None:
+        back = read_back(title)
+        if back is None:
             report.changes.append(CellChange(title, "the whole sheet", "present", "removed"))
-            continue
-        diff = compare_sheet(title, sent[title], back[title],
-                             blocks_of(title, tables.get(title, [])))
-        report.changes += diff.changes
+            return
+        diff = compare_sheet(title, sent, back, blocks_of(title, headers))
+        report.changes.extend(diff.changes)
         for note in diff.notes:
             report.notes.append(note)
             if title == "Themes":
@@ -219,6 +233,9 @@ def _bring_in_notes(case: CaseFile, document: CaseDocument,
                     case_notes[key] = note.new
             else:
                 item_notes.setdefault(note.key[0], []).append(note.new)
+
+    each_sent_sheet(case, compare, now=document.exported_at, version=document.tool_version,
+                    items=document.items)
     for item_id, texts in item_notes.items():
         item = case.get(item_id)
         unique = list(dict.fromkeys(t for t in texts if t)) if len(texts) > 1 else texts
