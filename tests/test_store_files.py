@@ -143,9 +143,25 @@ def _hostile_files(tmp_path, case_path):
     return files
 
 
+def _open_and_read(path, alongside: bool) -> None:
+    from case_workbook.views.index import load_confirmed
+
+    if not alongside:
+        with CaseFile.open(path) as opened:
+            opened.items()  # a damaged page may only show when read
+        return
+    # How the TUI opens a case: the quick check runs while the items are read.
+    opened = CaseFile.open(path, check_alongside=True)
+    try:
+        load_confirmed(opened)
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("alongside", [False, True], ids=["checked-first", "check-alongside"])
 @pytest.mark.parametrize("kind", ["random", "empty", "truncated", "short-header",
                                   "foreign-sqlite", "zip", "newer", "zeroed-page", "folder"])
-def test_hostile_file_is_refused_and_left_untouched(kind, tmp_path, case, case_path):
+def test_hostile_file_is_refused_and_left_untouched(kind, alongside, tmp_path, case, case_path):
     for n in range(30):
         case.add(Threat(summary=f"padding {n} " * 40))
     case.close()
@@ -153,10 +169,11 @@ def test_hostile_file_is_refused_and_left_untouched(kind, tmp_path, case, case_p
     before = None if path.is_dir() else path.read_bytes()
     listing = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(CaseFileError) as caught:
-        with CaseFile.open(path) as opened:
-            opened.items()  # a damaged page may only show when read
+        _open_and_read(path, alongside)
     message = str(caught.value)
     assert "\n" not in message and message.endswith(".")
+    if kind == "zeroed-page":
+        assert "damaged" in message
     if before is not None:
         assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == listing  # no -wal, -shm, lock
@@ -172,33 +189,6 @@ def test_messages_say_what_the_file_is(tmp_path, case, case_path):
         with pytest.raises(CaseFileError, match=words):
             CaseFile.open(files[kind])
     assert APPLICATION_ID == 0x43574231
-
-
-@pytest.mark.parametrize("kind", ["random", "empty", "truncated", "short-header",
-                                  "foreign-sqlite", "zip", "newer", "zeroed-page", "folder"])
-def test_hostile_file_is_refused_with_the_check_alongside(kind, tmp_path, case, case_path):
-    # How the TUI opens a case: the quick check runs while the items are read.
-    from case_workbook.views.index import load_confirmed
-
-    for n in range(30):
-        case.add(Threat(summary=f"padding {n} " * 40))
-    case.close()
-    path = _hostile_files(tmp_path, case_path)[kind]
-    before = None if path.is_dir() else path.read_bytes()
-    listing = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(CaseFileError) as caught:
-        opened = CaseFile.open(path, check_alongside=True)
-        try:
-            load_confirmed(opened)
-        finally:
-            opened.close()
-    message = str(caught.value)
-    assert "\n" not in message and message.endswith(".")
-    if kind == "zeroed-page":
-        assert "is damaged" in message
-    if before is not None:
-        assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == listing
 
 
 def test_an_intact_case_opens_with_the_check_alongside(case, case_path):
