@@ -28,8 +28,11 @@ def collector_paused() -> Iterator[None]:
 
 
 def hold_collector() -> None:
-    """Pause the collector until `settle_long_lived` — for work that spans
-    several steps of an event loop, such as opening a case on screen."""
+    """Pause the collector until `settle_long_lived` (or `release_long_lived`)
+    — for work that spans several steps of an event loop, such as opening a
+    case on screen. What earlier work left behind (a case just closed) is
+    collected first, so that it is not settled along with the new case."""
+    gc.collect()
     gc.disable()
 
 
@@ -43,6 +46,8 @@ def settle_long_lived() -> None:
 
 
 def release_long_lived() -> None:
-    """When what was settled is let go (the case is closed): its objects are
-    the collector's again, so that any cycles among them can be freed."""
+    """When what was settled is let go (the case is closed), or the work that
+    held the collector ends before settling: the objects are the collector's
+    again, so that any cycles among them can be freed, and it runs again."""
     gc.unfreeze()
+    gc.enable()

@@ -362,3 +362,20 @@ def test_a_broken_sheet_inside_a_good_workbook_gets_one_sentence(demo, tmp_path)
         import_case(broken, tmp_path / "x.cwb")
     # The sheets are read while the case is built: nothing of it is left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.xlsx"]
+
+
+@pytest.mark.parametrize("where", [0.05, 0.6], ids=["read-on-opening", "read-with-the-rows"])
+def test_a_sheet_whose_compressed_data_is_broken_gets_one_sentence(demo, tmp_path, where):
+    # Garbage inside a sheet's deflate stream: zlib, not openpyxl, notices it.
+    _, xlsx = demo
+    data = bytearray(xlsx.read_bytes())
+    with zipfile.ZipFile(xlsx) as z:
+        entry = z.getinfo("xl/worksheets/sheet2.xml")  # the Chronology
+    start = entry.header_offset + 30 + len(entry.filename) + len(entry.extra)
+    start += int(entry.compress_size * where)
+    data[start: start + 60] = bytes(60)  # zeros: "invalid distance too far back"
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(WorkbookReadError, match="is damaged|not an Excel workbook"):
+        import_case(broken, tmp_path / "x.cwb")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.xlsx"]

@@ -108,3 +108,20 @@ async def test_a_case_with_a_damaged_item_is_refused_in_one_sentence(tmp_path):
         assert any("is damaged: one of its items cannot be read" in t for t in texts), texts
     # Refused cleanly: the file is not left locked by the attempt.
     CaseFile.open(tmp_path / "c.cwb", verify=False).close()
+
+
+async def test_a_case_closed_before_it_was_drawn_leaves_the_collector_running(tmp_path):
+    # The collector is held while a case opens (bulk.py) and given back when
+    # its first list shows; a case left before that must give it back too.
+    import gc
+
+    make_case(tmp_path / "c.cwb")
+    app = app_for(None)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.open_case(tmp_path / "c.cwb")
+        app.close_case()  # in the same moment: the case screen was never drawn
+        for _ in range(3):
+            await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+        assert gc.isenabled() and gc.get_freeze_count() == 0

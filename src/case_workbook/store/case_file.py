@@ -134,7 +134,9 @@ class CaseFile(ItemsMixin):
                 # The log of a crashed session may hold a newer version than
                 # the main file's header said.
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if verify and check_alongside and version == SCHEMA_VERSION:
+                # Not read-only: the thread's connection could not open a file
+                # that only SQLite's immutable mode reads (see _connect).
+                if verify and check_alongside and version == SCHEMA_VERSION and not readonly:
                     alongside = CheckAlongside(path)
                 elif verify:
                     _quick_check(conn, path)

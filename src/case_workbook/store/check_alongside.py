@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from case_workbook.store.errors import CaseFileError
+from case_workbook.store.sqlite_errors import case_error
 
 
 def damaged_sentence(path: Path) -> str:
@@ -24,6 +25,7 @@ class CheckAlongside:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._intact = False
+        self._error: sqlite3.Error | None = None  # the check could not run
         self._thread = threading.Thread(target=self._run, name="quick-check", daemon=True)
         self._thread.start()
 
@@ -35,8 +37,8 @@ class CheckAlongside:
             finally:
                 conn.close()
             self._intact = row is not None and row[0] == "ok"
-        except sqlite3.Error:
-            self._intact = False
+        except sqlite3.Error as error:
+            self._error = error
 
     def wait(self) -> None:
         """Wait for the check to end. The case's own connection must close
@@ -47,5 +49,7 @@ class CheckAlongside:
     def confirm(self) -> None:
         """Wait for the check; CaseFileError (one sentence) if the file is damaged."""
         self.wait()
+        if self._error is not None:  # damaged, or the disk or a lock in the way
+            raise case_error(self._error, self.path, "open")
         if not self._intact:
             raise CaseFileError(damaged_sentence(self.path))

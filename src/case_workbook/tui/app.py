@@ -10,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from case_workbook.bulk import release_long_lived
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui import terminal_guard
@@ -100,6 +101,7 @@ class CaseWorkbookApp(App[None]):
                 screen.case.close()  # now, so the same file can be opened again at once
         while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
             self.pop_screen()
+        release_long_lived()  # even for a case screen never drawn (see bulk)
 
     def show_error(self, title: str, message: str) -> None:
         self.push_screen(ErrorScreen(title, message))

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils.exceptions import CellCoordinatesException, InvalidFileException
 
 from case_workbook.bulk import collector_paused
 from case_workbook.export.exhibit_folder import exhibit_file_name, folder_for
@@ -106,8 +107,9 @@ def open_workbook(source: Path, password: str | None = None) -> openpyxl.Workboo
 
 # openpyxl raises many kinds of error for a file that is not a workbook, some
 # only when the rows are read (a broken sheet inside a good zip).
-NOT_A_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-                  IndexError, AttributeError, SyntaxError, EOFError)
+NOT_A_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, zlib.error, CellCoordinatesException,
+                  KeyError, ValueError, TypeError, IndexError, AttributeError, SyntaxError,
+                  EOFError)
 
 
 def read_document(wb: openpyxl.Workbook, name: str) -> CaseDocument:

@@ -66,7 +66,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         try:
             self.index = load_confirmed(case)
         except BaseException:
-            settle_long_lived()
+            release_long_lived()
             case.close()  # the screen will not show, so it will not close the case
             raise
         self._themes_stale = True  # the themes view is filled when first shown
@@ -91,7 +91,14 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         self.update_status()
         self.call_after_refresh(self._first_show)
 
+    def _left(self) -> bool:
+        """The case was closed (this screen popped), perhaps before it was drawn."""
+        return self not in self.app.screen_stack
+
     def _first_show(self) -> None:
+        if self._left():
+            release_long_lived()
+            return
         try:
             self._show_current()
         finally:
@@ -105,14 +112,17 @@ class CaseScreen(ShowsWorkerErrors, Screen):
                     for tab_id, _, kind in TABS[1:]]
         fillings.append(("#tab-themes", ThemesPane(self.index, id="themes")))
         for tab, content in fillings:
-            if not self.is_attached:  # the case was closed at once
+            if self._left():  # the case was closed at once
                 return
             await self.query_one(tab, TabPane).mount(content)
+        if self._left():
+            return
         self._filled = True
         # A tab chosen, or an item asked for, while they were being filled.
         self._show_current()
         if self._focus_later and (pane := self.current_list()) is not None:
             pane.table.focus()
+        self._focus_later = False
         self._refresh_themes_if_shown()
         if self._go_to_later is not None:
             self.go_to(self._go_to_later)
