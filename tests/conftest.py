@@ -14,6 +14,11 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+def pytest_addoption(parser):
+    parser.addoption("--long", action="store_true",
+                     help="the long reliability runs (tests/reliability): 500 kills, ...")
+
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = SHARED / "fixtures"
 

@@ -31,3 +31,16 @@ def test_readme_names_every_subcommand():
     for command in ["new", "open", "frameworks", "demo", "check", "export", "import",
                     "schema"]:
         assert f"`case-workbook {command}" in text
+
+
+def test_every_test_the_reliability_section_names_exists():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Reliability and privacy"):text.index("## Performance")]
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", section)
+    named += [(path, test) for path, tests in
+              re.findall(r"`(tests/[\w/]+\.py)` \(([^)]*)\)", section)
+              for test in re.findall(r"`(\w+)`", tests)]
+    assert len(named) >= 10
+    for path, test in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert not test or f"def {test}(" in source, f"{path}::{test}"
