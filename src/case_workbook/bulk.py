@@ -2,8 +2,8 @@
 allocates millions of small objects that are freed in order by reference
 counting. Python's cyclic garbage collector, triggered by allocations, would
 meanwhile walk every live object again and again: at 50,000 items that was a
-third of the time of opening a case or reading a workbook back. None of this
-work makes reference cycles, so the collector is paused while it runs.
+third of the time to open a case and a sixth of reading a workbook back. None
+of this work makes reference cycles, so the collector is paused while it runs.
 """
 
 from __future__ import annotations

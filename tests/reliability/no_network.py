@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+METHODS = ("connect", "connect_ex", "sendto", "sendmsg", "bind")
+FUNCTIONS = ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
+             "gethostbyaddr")
 
-def block(record: Path) -> None:
+
+def block(record: Path) -> Callable[[], None]:
+    """Block; returns the function that puts everything back."""
+    saved = [(socket.socket, name, getattr(socket.socket, name)) for name in METHODS]
+    saved += [(socket, name, getattr(socket, name)) for name in FUNCTIONS]
+
     def refuse(name: str):
         def refused(*args, **kwargs):
             with open(record, "a", encoding="utf-8") as out:
@@ -22,11 +31,15 @@ def block(record: Path) -> None:
             raise OSError(f"network use blocked by the test: {name}")
         return refused
 
-    for name in ("connect", "connect_ex", "sendto", "sendmsg", "bind"):
+    for name in METHODS:
         setattr(socket.socket, name, refuse(f"socket.{name}"))
-    for name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
-                 "gethostbyaddr"):
+    for name in FUNCTIONS:
         setattr(socket, name, refuse(name))
+
+    def unblock() -> None:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+    return unblock
 
 
 if __name__ == "__main__":

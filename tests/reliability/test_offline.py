@@ -64,20 +64,10 @@ def test_every_command_runs_without_the_network(tmp_path):
 @pytest.fixture
 def blocked(tmp_path):
     """The network blocked in this process for one test, then given back."""
-    import socket
-
-    saved = {name: getattr(socket, name) for name in
-             ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
-              "gethostbyaddr")}
-    saved_methods = {name: getattr(socket.socket, name) for name in
-                     ("connect", "connect_ex", "sendto", "sendmsg", "bind")}
     record = tmp_path / "tried.txt"
-    no_network.block(record)
+    unblock = no_network.block(record)
     yield record
-    for name, value in saved.items():
-        setattr(socket, name, value)
-    for name, value in saved_methods.items():
-        setattr(socket.socket, name, value)
+    unblock()
 
 
 async def test_the_screens_run_without_the_network(tmp_path, blocked):
