@@ -182,7 +182,7 @@ def test_hostile_file_is_refused_and_left_untouched(kind, alongside, tmp_path, c
 def test_messages_say_what_the_file_is(tmp_path, case, case_path):
     case.close()
     files = _hostile_files(tmp_path, case_path)
-    expect = {"random": "not a case-workbook case file", "empty": "empty",
+    expect = {"random": "not a plain case file; if it is an encrypted case", "empty": "empty",
               "truncated": "truncated", "foreign-sqlite": "not a case-workbook case file",
               "zip": "zip archive", "newer": "newer version", "folder": "folder"}
     for kind, words in expect.items():

@@ -8,6 +8,12 @@ import sys
 from pathlib import Path
 
 from case_workbook.cli import EXIT_FAILED, EXIT_OK, path_arg, print_json
+from case_workbook.cli_passphrase import (
+    add_encrypt_options,
+    add_passphrase_option,
+    new_passphrase,
+    passphrase_for,
+)
 
 
 class Command:
@@ -53,19 +59,22 @@ class New(Command):
         parser.add_argument("--zone", default=None,
                             help="time zone for the dates you type, e.g. America/Los_Angeles "
                                  "(default: this computer's)")
+        add_encrypt_options(parser)
 
     @staticmethod
     def run(args):
         from case_workbook.core import create_case
 
+        passphrase = new_passphrase(args.passphrase_file, ask=args.encrypt)
         case_path = create_case(
             args.path, title=args.title, framework_id=args.framework,
             framework_file=args.framework_file, exhibit_prefix=args.exhibit_prefix,
-            zone=args.zone,
+            zone=args.zone, passphrase=passphrase,
             defendant=args.defendant, charges=args.charge, jurisdiction=args.jurisdiction,
             court=args.court, case_number=args.case_number, counsel=args.counsel,
             prepared_by=args.prepared_by)
-        print(f"Created {case_path}.")
+        print(f"Created {case_path}" + (", encrypted: it opens only with its passphrase."
+                                        if passphrase else "."))
         return EXIT_OK
 
 
@@ -124,12 +133,13 @@ class Check(Command):
     @staticmethod
     def arguments(parser):
         parser.add_argument("path", type=path_arg, help="the case file to check")
+        add_passphrase_option(parser)
 
     @staticmethod
     def run(args):
         from case_workbook.store.check import check_case
 
-        report = check_case(args.path)
+        report = check_case(args.path, passphrase_for(args.path, args.passphrase_file))
         print("\n".join(report.lines()))
         return EXIT_OK if report.ok else EXIT_FAILED
 
@@ -155,14 +165,17 @@ class Export(Command):
         parser.add_argument("--with-exhibits", action="store_true",
                             help="also write the exhibit files into a folder beside the "
                                  "workbook ('OUT exhibits'), linked from the Exhibits sheet")
+        add_passphrase_option(parser)
 
     @staticmethod
     def run(args):
         from case_workbook.core import export_case
 
+        passphrase = passphrase_for(args.path, args.passphrase_file)
         password = ask_password(args.password_file, prompt=args.password, confirm=True)
         lines = export_case(args.path, args.output, fmt=args.format, overwrite=args.force,
-                            password=password, with_exhibits=args.with_exhibits)
+                            password=password, with_exhibits=args.with_exhibits,
+                            passphrase=passphrase)
         print("\n".join(lines))
         return EXIT_OK
 
@@ -199,6 +212,7 @@ class Import(Command):
                             help="the new case file to create")
         parser.add_argument("--password-file", type=path_arg, metavar="F",
                             help="the workbook's password, on F's first line")
+        add_encrypt_options(parser)
 
     @staticmethod
     def run(args):
@@ -206,7 +220,8 @@ class Import(Command):
 
         password = ask_password(args.password_file, prompt=needs_password(args.file),
                                 name=args.file.name)
-        report = import_case(args.file, args.output, password=password)
+        passphrase = new_passphrase(args.passphrase_file, ask=args.encrypt)
+        report = import_case(args.file, args.output, password=password, passphrase=passphrase)
         print("\n".join(report.lines()))
         return EXIT_OK
 
@@ -223,7 +238,8 @@ class Schema(Command):
         return EXIT_OK
 
 
-def open_in_terminal_ui(path: Path | None, *, workbook: bool = False) -> int:
+def open_in_terminal_ui(path: Path | None, *, workbook: bool = False,
+                        passphrase_file: Path | None = None) -> int:
     """The terminal UI on a case (or the start screen, or the dialog that
     rebuilds a case from a `workbook`). Without a terminal (a script, a pipe)
     the case is printed as text instead; a workbook is refused in one sentence,
@@ -242,11 +258,13 @@ def open_in_terminal_ui(path: Path | None, *, workbook: bool = False) -> int:
                             "-o CASE.cwb")
         from case_workbook.core import case_overview
 
-        print("\n".join(case_overview(path)))
+        print("\n".join(case_overview(path, passphrase=passphrase_for(path, passphrase_file))))
         return EXIT_OK
     from case_workbook.tui.app import run
 
-    return run(path)
+    # An encrypted case without a passphrase file: the screens ask for it.
+    return run(path, passphrase=passphrase_for(path, passphrase_file)
+               if passphrase_file is not None else None)
 
 
 class Open(Command):
@@ -258,17 +276,49 @@ class Open(Command):
     def arguments(parser):
         parser.add_argument("path", type=path_arg,
                             help="the case file (NAME.cwb) or a workbook (NAME.xlsx)")
+        add_passphrase_option(parser)
 
     @staticmethod
     def run(args):
         from case_workbook.core import is_workbook_file
-        from case_workbook.store.inspect import check_case_header
+        from case_workbook.store.inspect import check_case_header, is_encrypted_case
 
         if args.path.is_file() and is_workbook_file(args.path):
             return open_in_terminal_ui(args.path, workbook=True)
-        check_case_header(args.path)  # a file that is not a case: one sentence, no screen
-        return open_in_terminal_ui(args.path)
+        if not is_encrypted_case(args.path):
+            check_case_header(args.path)  # a file that is not a case: one sentence, no screen
+        return open_in_terminal_ui(args.path, passphrase_file=args.passphrase_file)
 
 
-COMMANDS: list[type[Command]] = [New, Open, Frameworks, Demo, Check, Export, Import, Schema]
+class Passphrase(Command):
+    name = "passphrase"
+    help = "Change the passphrase of an encrypted case file."
+
+    @staticmethod
+    def arguments(parser):
+        parser.add_argument("path", type=path_arg, help="the encrypted case file")
+        add_passphrase_option(parser)
+        parser.add_argument("--new-passphrase-file", type=path_arg, metavar="F",
+                            help="the new passphrase, on F's first line "
+                                 "(without it, you are asked for it twice)")
+
+    @staticmethod
+    def run(args):
+        from case_workbook.cli import UserError
+        from case_workbook.store.case_file import CaseFile
+        from case_workbook.store.inspect import is_encrypted_case
+
+        if args.path.is_file() and not is_encrypted_case(args.path):
+            raise UserError(f"{args.path.name} is not encrypted, so it has no passphrase "
+                            "to change.")
+        current = passphrase_for(args.path, args.passphrase_file)
+        with CaseFile.open(args.path, passphrase=current) as case:
+            new = new_passphrase(args.new_passphrase_file, ask=True)
+            case.change_passphrase(new or "")
+        print(f"The passphrase of {args.path.name} was changed; the old one no longer opens it.")
+        return EXIT_OK
+
+
+COMMANDS: list[type[Command]] = [New, Open, Frameworks, Demo, Check, Export, Import, Schema,
+                                 Passphrase]
 

@@ -63,7 +63,8 @@ def resolve_framework(framework_id: str = "general",
 
 def create_case(path: Path, *, title: str, framework_id: str = "general",
                 framework_file: Path | None = None, exhibit_prefix: str = "DX",
-                zone: str | None = None, **header_fields) -> Path:
+                zone: str | None = None, passphrase: str | None = None,
+                **header_fields) -> Path:
     from pydantic import ValidationError
 
     from case_workbook.export.interchange import explain
@@ -75,7 +76,7 @@ def create_case(path: Path, *, title: str, framework_id: str = "general",
                                 default_tz=zone or local_zone_name())
     except ValidationError as error:
         raise CaseFileError(f"The case details are not valid: {explain(error)}.") from None
-    CaseFile.create(path, header, framework, settings).close()
+    CaseFile.create(path, header, framework, settings, passphrase=passphrase).close()
     return path
 
 
@@ -151,13 +152,13 @@ def _export_workbook(case: CaseFile, out: Path, password: str | None, with_exhib
 
 def export_case(case_path: Path, out: Path, *, fmt: str | None = None,
                 overwrite: bool = False, password: str | None = None,
-                with_exhibits: bool = False) -> list[str]:
+                with_exhibits: bool = False, passphrase: str | None = None) -> list[str]:
     out = Path(out)
     if out.is_dir():
         raise CaseFileError(f"{out} is a folder; give a file name to write.")
     if out.exists() and not overwrite:
         raise CaseFileError(f"{out} already exists; choose another name or add --force.")
-    with CaseFile.open(case_path, readonly=True) as case:
+    with CaseFile.open(case_path, readonly=True, passphrase=passphrase) as case:
         return export_to(case, out, format_for(out, fmt), password=password,
                          with_exhibits=with_exhibits, overwrite=overwrite)
 
@@ -184,16 +185,19 @@ def needs_password(path: Path) -> bool:
 
 
 @collector_paused()
-def import_case(source: Path, target: Path, *, password: str | None = None) -> ImportReport:
-    """A new case at `target` from a JSON export or from a returned workbook."""
+def import_case(source: Path, target: Path, *, password: str | None = None,
+                passphrase: str | None = None) -> ImportReport:
+    """A new case at `target` from a JSON export or from a returned workbook;
+    `password` opens a protected workbook, `passphrase` encrypts the new case."""
     from case_workbook.export.interchange import read_json
     from case_workbook.export.workbook.returned import WorkbookImport, import_workbook
     from case_workbook.store.build import build_case
 
     if is_workbook_file(source):
-        return import_workbook(source, target, password=password)
+        return import_workbook(source, target, password=password, passphrase=passphrase)
     document = read_json(source)
-    return WorkbookImport(build_case(document, target), len(document.items), from_workbook=False)
+    return WorkbookImport(build_case(document, target, passphrase=passphrase),
+                          len(document.items), from_workbook=False)
 
 
 def write_demo(target: Path | None = None) -> tuple[Path, bool]:
@@ -209,13 +213,13 @@ def write_demo(target: Path | None = None) -> tuple[Path, bool]:
     return build_demo(target), True
 
 
-def case_overview(case_path: Path, width: int = 100) -> list[str]:
+def case_overview(case_path: Path, width: int = 100, passphrase: str | None = None) -> list[str]:
     """A plain-text view of a case: header, counts, and the chronology with
     the interval from each key moment."""
     from case_workbook.model.chronology import KEY_MOMENT_MARK, chronology, key_moments
     from case_workbook.model.items import KIND_LABELS, Event, count_text
 
-    with CaseFile.open(case_path, readonly=True) as case:
+    with CaseFile.open(case_path, readonly=True, passphrase=passphrase) as case:
         items = case.items()
         header, framework, counts = case.header, case.framework, case.counts()
     lines = [header.title, f"Framework: {framework.name}",

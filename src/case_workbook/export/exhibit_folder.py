@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 import shutil
-import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from urllib.parse import quote
 from case_workbook.fileio import OWNER_ONLY, describe_os_error, fsync_dir
 from case_workbook.model.items import Exhibit, Kind, Storage
 from case_workbook.store.case_file import CaseFile
+from case_workbook.store.driver import ERRORS
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.exhibits import CHUNK, read_blob
 
@@ -225,7 +225,7 @@ def _source_chunks(case: CaseFile, exhibit: Exhibit, where: str) -> Iterator[byt
             yield from read_blob(case, file.sha256)
         except CaseFileError:
             raise _SourceProblem(f"{where} is missing, so it was not copied.") from None
-        except sqlite3.Error:  # a damaged case; `check` says more
+        except ERRORS:  # a damaged case; `check` says more
             raise _SourceProblem(f"{where} could not be read, so it was not copied.") from None
         return
     # Only opening and reading happen in this frame: a failed write in the

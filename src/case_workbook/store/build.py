@@ -25,15 +25,18 @@ from case_workbook.store.exhibits import store_blob
 B64_CHUNK = 4 * 1024 * 1024  # a multiple of 4: base64 pieces decode separately
 
 
-def build_case(document: CaseDocument, target: Path | str, actor: str | None = None) -> Path:
-    """A new case file at `target` holding exactly what `document` holds."""
+def build_case(document: CaseDocument, target: Path | str, actor: str | None = None,
+               passphrase: str | None = None) -> Path:
+    """A new case file at `target` holding exactly what `document` holds
+    (encrypted when a `passphrase` is given)."""
     return build_case_with(target, document.header, document.framework, document.settings,
-                           lambda case: fill_case(case, document), actor=actor)
+                           lambda case: fill_case(case, document), actor=actor,
+                           passphrase=passphrase)
 
 
 def build_case_with(target: Path | str, header: CaseHeader, framework: Framework,
                     settings: CaseSettings, fill: Callable[[CaseFile], None],
-                    actor: str | None = None) -> Path:
+                    actor: str | None = None, passphrase: str | None = None) -> Path:
     """Create a case at a temporary name, let `fill` write into it, and put it
     at `target` only once complete."""
     target = Path(target)
@@ -43,7 +46,8 @@ def build_case_with(target: Path | str, header: CaseHeader, framework: Framework
         raise CaseFileError(f"The folder {target.parent} does not exist.")
     temp = target.with_name(f".{target.name}.{os.getpid()}.building")
     try:
-        case = CaseFile.create(temp, header, framework, settings, actor=actor)
+        case = CaseFile.create(temp, header, framework, settings, actor=actor,
+                               passphrase=passphrase)
         try:
             fill(case)
         finally:

@@ -6,6 +6,8 @@ returns; a crash or power cut at any moment leaves either the whole edit or
 none of it. WAL was chosen over a rollback journal because a commit costs one
 fsync instead of several, and readers (an export) never block the editor.
 A clean close checkpoints and removes the log, leaving one self-contained file.
+An encrypted case (a passphrase given at creation) is the same file written
+through SQLCipher (see driver.py): everything else here works unchanged.
 """
 
 from __future__ import annotations
@@ -23,12 +25,18 @@ from pathlib import Path
 from case_workbook import __version__
 from case_workbook.model.case import CaseHeader, CaseSettings
 from case_workbook.model.framework import Framework
+from case_workbook.store import driver
 from case_workbook.store.check_alongside import CheckAlongside, damaged_sentence
+from case_workbook.store.driver import ERRORS, WrongPassphraseError
 from case_workbook.store.errors import CaseFileError
-from case_workbook.store.inspect import check_case_header
+from case_workbook.store.inspect import (
+    check_case_header,
+    check_no_foreign_journal,
+    is_encrypted_case,
+)
 from case_workbook.store.items_mixin import ItemsMixin
 from case_workbook.store.lock import CaseLock
-from case_workbook.store.schema import SCHEMA_VERSION, migrate
+from case_workbook.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from case_workbook.store.sqlite_errors import case_error
 
 
@@ -47,9 +55,10 @@ class CaseFile(ItemsMixin):
     `close()` (or a `with` block) when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: CaseLock | None,
-                 actor: str) -> None:
+                 actor: str, key: str | None = None) -> None:
         self.path = path
         self.conn = conn
+        self._key = key  # the passphrase of an encrypted case, for its other connections
         self._lock = lock
         self.actor = actor
         self.readonly = lock is None
@@ -64,8 +73,13 @@ class CaseFile(ItemsMixin):
 
     @classmethod
     def create(cls, path: Path | str, header: CaseHeader, framework: Framework,
-               settings: CaseSettings | None = None, actor: str | None = None) -> CaseFile:
+               settings: CaseSettings | None = None, actor: str | None = None,
+               passphrase: str | None = None) -> CaseFile:
+        """A new case file; encrypted when a `passphrase` is given."""
         path = Path(path)
+        if passphrase is not None:
+            driver.check_new_passphrase(passphrase)
+            driver.cipher()  # one sentence now if encryption is not available here
         if path.exists() or path.is_symlink():
             raise CaseFileError(f"{path} already exists; choose another name.")
         lock = CaseLock(path)
@@ -79,7 +93,7 @@ class CaseFile(ItemsMixin):
             lock.release()
             raise CaseFileError(f"Could not create {path}: {error.strerror}.") from None
         try:
-            conn = _connect(path)
+            conn = _connect(path, key=passphrase)
             migrate(conn)
             with _transaction(conn, path, "create"):
                 meta = {
@@ -104,31 +118,39 @@ class CaseFile(ItemsMixin):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
             lock.release()
-            if isinstance(error, sqlite3.Error):
+            if isinstance(error, ERRORS):
                 raise case_error(error, path, "create") from None
             raise
-        return cls(path, conn, lock, actor or _actor())
+        return cls(path, conn, lock, actor or _actor(), key=passphrase)
 
     @classmethod
     def open(cls, path: Path | str, *, actor: str | None = None,
              readonly: bool = False, verify: bool = True,
-             check_alongside: bool = False) -> CaseFile:
+             check_alongside: bool = False, passphrase: str | None = None) -> CaseFile:
         """Open a case for editing (one editor at a time), or read-only.
         `verify` runs SQLite's quick check first, so a damaged file is refused
         before anything reads or writes it; `check` turns it off to report.
         `check_alongside`: the check runs in a thread instead (unless the file
         must be upgraded first), and the caller may read while it runs but
-        shows and writes nothing before `confirm_intact()`."""
+        shows and writes nothing before `confirm_intact()`.
+        `passphrase` opens an encrypted case (it is ignored for a plain one)."""
         path = Path(path)
-        version = check_case_header(path)
+        key = passphrase if passphrase is not None and is_encrypted_case(path) else None
+        if key is None:
+            check_case_header(path)
+        else:
+            driver.cipher()
+            check_no_foreign_journal(path)
         lock = None
         if not readonly:
             lock = CaseLock(path)
             lock.acquire()
         try:
-            conn = _connect(path, readonly=readonly)
+            conn = _connect(path, readonly=readonly, key=key)
             alongside: CheckAlongside | None = None
             try:
+                if key is not None:
+                    _check_decrypted_header(conn, path)
                 _verify_tables(conn, path)
                 backup = None
                 # The log of a crashed session may hold a newer version than
@@ -137,26 +159,30 @@ class CaseFile(ItemsMixin):
                 # Not read-only: the thread's connection could not open a file
                 # that only SQLite's immutable mode reads (see _connect).
                 if verify and check_alongside and version == SCHEMA_VERSION and not readonly:
-                    alongside = CheckAlongside(path)
+                    alongside = CheckAlongside(path, key)
                 elif verify:
                     _quick_check(conn, path)
                 if version > SCHEMA_VERSION:
                     raise CaseFileError(f"{path} was written by a newer version of "
                                         "case-workbook; update case-workbook to open it.")
                 if version < SCHEMA_VERSION and not readonly:
-                    backup = _backup(conn, path, version)
+                    backup = _backup(conn, path, version, key)
                     migrate(conn)
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                case = cls(path, conn, lock, actor or _actor())
+                case = cls(path, conn, lock, actor or _actor(), key=key)
                 case._alongside = alongside
             except BaseException:
                 if alongside is not None:
                     alongside.wait()
                 conn.close()
                 raise
-        except sqlite3.Error as error:
+        except ERRORS as error:
             if lock:
                 lock.release()
+            if key is not None and driver.is_not_a_database(error):
+                raise WrongPassphraseError(
+                    f"That passphrase does not open {path.name} (or the file is damaged); "
+                    "nothing in it was changed.") from None
             raise case_error(error, path, "open") from None
         except BaseException:
             if lock:
@@ -179,7 +205,7 @@ class CaseFile(ItemsMixin):
             return
         if self._alongside is not None:
             self._alongside.wait()
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*ERRORS):
             if not self.readonly:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
@@ -214,6 +240,29 @@ class CaseFile(ItemsMixin):
             raise CaseFileError(
                 f"{self.path} is damaged: its case information cannot be read."
             ) from error
+
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
+
+    def change_passphrase(self, new: str) -> None:
+        """Re-encrypt the case under a new passphrase. SQLCipher rewrites every
+        page in one transaction, so a crash leaves the old passphrase or the new
+        one working, never neither; the log says when, never what."""
+        if self._key is None:
+            raise CaseFileError(f"{self.path.name} is not encrypted, so it has no passphrase "
+                                "to change.")
+        driver.check_new_passphrase(new)
+        with self.transaction("change the passphrase of"):
+            self._log("passphrase", "case", None, None)
+        try:
+            driver.rekey(self.conn, new)
+        except ERRORS as error:
+            raise case_error(error, self.path, "change the passphrase of") from None
+        self._key = new
+        # The main file then holds every page under the new key, with no log beside it.
+        with contextlib.suppress(*ERRORS):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @property
     def schema_version(self) -> int:
@@ -284,12 +333,12 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+def _connect(path: Path, readonly: bool = False, key: str | None = None) -> sqlite3.Connection:
     """A connection in WAL mode. A read-only one still opens the file for
     writing at the SQLite level (then refuses writes with query_only), because
     only such a connection removes the -wal and -shm files when it closes; on
     a read-only disk it falls back to SQLite's immutable mode."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn = driver.connect(path, key=key)
     try:
         if readonly:
             conn.execute("PRAGMA query_only = ON")
@@ -297,15 +346,24 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
         else:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
-    except sqlite3.OperationalError:
+    except ERRORS as error:
         conn.close()
-        if not readonly:
+        if not readonly or driver.is_not_a_database(error):
             raise
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn = driver.connect(uri, key=key, uri=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
+
+
+def _check_decrypted_header(conn: sqlite3.Connection, path: Path) -> None:
+    """What check_case_header reads from a plain file's bytes, read through
+    the key (the first read is also where a wrong passphrase shows)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise CaseFileError(f"{path} is a database but not a case-workbook case file.")
+    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+        raise CaseFileError(f"{path} is damaged: it holds no case-workbook data.")
 
 
 def _verify_tables(conn: sqlite3.Connection, path: Path) -> None:
@@ -325,27 +383,28 @@ def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
 def _transaction(conn: sqlite3.Connection, path: Path, doing: str) -> Iterator[None]:
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as error:
+    except ERRORS as error:
         raise case_error(error, path, doing) from None
     try:
         yield
         conn.execute("COMMIT")
     except BaseException as error:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*ERRORS):
             conn.execute("ROLLBACK")
-        if isinstance(error, sqlite3.Error):
+        if isinstance(error, ERRORS):
             raise case_error(error, path, doing) from None
         raise
 
 
-def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the case, as it is, before a migration changes it."""
+def _backup(conn: sqlite3.Connection, path: Path, version: int, key: str | None) -> Path:
+    """Copy the case, as it is, before a migration changes it (encrypted with
+    the same passphrase when the case is)."""
     stamp = _now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{path.suffix}")
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     try:
-        dest = sqlite3.connect(target)
+        dest = driver.connect(target, key=key)
         with contextlib.closing(dest):
             conn.backup(dest)
             dest.execute("PRAGMA journal_mode = DELETE")

@@ -5,12 +5,12 @@ It opens the case read-only, so checking never changes a byte of the file.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from case_workbook.model.items import Kind, count_text
 from case_workbook.store.case_file import CaseFile
+from case_workbook.store.driver import ERRORS
 from case_workbook.store.errors import DamagedItemError
 from case_workbook.store.exhibits import ExhibitCheck, verify_exhibits
 from case_workbook.store.schema import SCHEMA_VERSION
@@ -53,15 +53,15 @@ class CheckReport:
         return out
 
 
-def check_case(path: Path | str) -> CheckReport:
+def check_case(path: Path | str, passphrase: str | None = None) -> CheckReport:
     """Raises CaseFileError when the file cannot be opened at all."""
     path = Path(path)
     report = CheckReport(path)
-    with CaseFile.open(path, readonly=True, verify=False) as case:
+    with CaseFile.open(path, readonly=True, verify=False, passphrase=passphrase) as case:
         report.schema_version = case.schema_version
         try:
             rows = [r[0] for r in case.conn.execute("PRAGMA integrity_check(20)")]
-        except sqlite3.Error as error:
+        except ERRORS as error:
             raise case_error(error, path, "check") from None
         report.integrity = rows[0] if rows == ["ok"] else "damaged"
         if rows != ["ok"]:

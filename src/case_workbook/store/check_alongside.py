@@ -8,10 +8,10 @@ screen). Nothing may be shown or written until `confirm` has returned.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
+from case_workbook.store import driver
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.sqlite_errors import case_error
 
@@ -22,22 +22,24 @@ def damaged_sentence(path: Path) -> str:
 
 
 class CheckAlongside:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: str | None = None) -> None:
         self.path = path
+        self._key = key  # an encrypted case's passphrase
         self._intact = False
-        self._error: sqlite3.Error | None = None  # the check could not run
+        self._error: Exception | None = None  # the check could not run
         self._thread = threading.Thread(target=self._run, name="quick-check", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = driver.connect(f"{self.path.resolve().as_uri()}?mode=ro", key=self._key,
+                                  uri=True)
             try:
                 row = conn.execute("PRAGMA quick_check(1)").fetchone()
             finally:
                 conn.close()
             self._intact = row is not None and row[0] == "ok"
-        except sqlite3.Error as error:
+        except driver.ERRORS as error:
             self._error = error
 
     def wait(self) -> None:

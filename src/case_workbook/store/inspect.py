@@ -18,6 +18,15 @@ from case_workbook.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
+# An encrypted file shows no header at all: its first page is ciphertext. It
+# is told from a foreign file by its size (whole pages) and by its first
+# 4 KiB using nearly every byte value, as random bytes do and text never does.
+ENCRYPTED_SAMPLE = 4096
+ENCRYPTED_MIN_DISTINCT = 200
+
+
+class NeedsPassphraseError(CaseFileError):
+    """An encrypted case was opened without its passphrase."""
 
 
 def check_case_header(path: Path) -> int:
@@ -47,6 +56,10 @@ def check_case_header(path: Path) -> int:
                 f"{path} is a zip archive (perhaps a workbook), not a case file; "
                 "to start a case from a workbook use 'case-workbook import'."
             )
+        if _looks_encrypted(path, info.st_size):
+            # Random bytes look the same as ciphertext, so the sentence allows both.
+            raise NeedsPassphraseError(f"{path} is not a plain case file; if it is an "
+                                       "encrypted case, it opens only with its passphrase.")
         raise CaseFileError(f"{path} is not a case-workbook case file.")
     if len(header) < HEADER_SIZE:
         raise CaseFileError(f"{path} is damaged: it is shorter than a database header.")
@@ -79,14 +92,41 @@ def check_case_header(path: Path) -> int:
         raise CaseFileError(
             f"{path} is damaged: it is shorter than its own header says (truncated)."
         )
+    check_no_foreign_journal(path)
+    return user_version
+
+
+def is_encrypted_case(path: Path) -> bool:
+    """Whether `path` looks like an encrypted case file (see ENCRYPTED_SAMPLE);
+    False for anything else, including a file that cannot be read."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and _looks_encrypted(path, info.st_size)
+
+
+def check_no_foreign_journal(path: Path) -> None:
+    """A rollback journal left by a crash would be replayed into the file on
+    open; ours are WAL files, so such a journal means someone else's edit."""
     if _has_hot_journal(path):
-        # A rollback journal left by a crash would be replayed into the file on
-        # open; ours are WAL files, so such a journal means someone else's edit.
         raise CaseFileError(
             f"{path} has a leftover journal from another program; "
             "it was not opened so nothing changes."
         )
-    return user_version
+
+
+def _looks_encrypted(path: Path, size: int) -> bool:
+    if size < ENCRYPTED_SAMPLE or size % 512:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(ENCRYPTED_SAMPLE)
+    except OSError:
+        return False
+    if sample.startswith(SQLITE_MAGIC) or sample.startswith(b"PK\x03\x04"):
+        return False
+    return len(set(sample)) >= ENCRYPTED_MIN_DISTINCT
 
 
 def _has_hot_journal(path: Path) -> bool:

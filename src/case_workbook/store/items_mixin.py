@@ -22,6 +22,7 @@ from case_workbook.model.items import (
     Kind,
     Storage,
 )
+from case_workbook.store.driver import INTEGRITY_ERRORS
 from case_workbook.store.errors import DamagedItemError, ItemError
 from case_workbook.store.index import ITEM_ADAPTER, reindex_item
 
@@ -278,7 +279,7 @@ class ItemsMixin:
         try:
             self.conn.execute("INSERT INTO items (id, kind, seq, data) VALUES (?, ?, ?, ?)",
                               (stored.id, stored.kind.value, seq, stored.model_dump_json()))
-        except sqlite3.IntegrityError:
+        except INTEGRITY_ERRORS:
             raise ItemError(f"The id {stored.id} is already used in this case.") from None
         reindex_item(self.conn, stored)
         if not keep_id:

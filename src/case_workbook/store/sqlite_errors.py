@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from case_workbook.store.errors import CaseFileError
@@ -16,7 +15,8 @@ _SQLITE_NOTADB = 26
 _SQLITE_BUSY = 5
 
 
-def case_error(error: sqlite3.Error, path: Path, doing: str) -> CaseFileError:
+def case_error(error: Exception, path: Path, doing: str) -> CaseFileError:
+    """`error`: either driver's database error (see driver.py)."""
     code = getattr(error, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     if primary == _SQLITE_FULL:

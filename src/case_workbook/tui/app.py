@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from case_workbook.bulk import release_long_lived
 from case_workbook.store.case_file import CaseFile
+from case_workbook.store.driver import WrongPassphraseError
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui import terminal_guard
 from case_workbook.tui.screens.dialogs import ErrorScreen
@@ -28,10 +29,12 @@ class CaseWorkbookApp(App[None]):
         Binding("f2", "toggle_theme", "Light/dark", show=False, id="app.theme"),
     ]
 
-    def __init__(self, case_path: Path | None = None, *, state: UserState | None = None) -> None:
+    def __init__(self, case_path: Path | None = None, *, state: UserState | None = None,
+                 passphrase: str | None = None) -> None:
         terminal_guard.install()
         super().__init__()
         self.case_path = case_path
+        self.passphrase = passphrase  # of an encrypted case_path, if given on the command line
         self.state = state if state is not None else load_state()
         if self.state.theme in THEMES:
             self.theme = self.state.theme
@@ -41,7 +44,8 @@ class CaseWorkbookApp(App[None]):
 
         self.push_screen(StartScreen())
         if self.case_path is not None:
-            self.open_case(self.case_path)
+            self.open_case(self.case_path, passphrase=self.passphrase)
+            self.passphrase = None
         if not self.state.notice_dismissed:
             from case_workbook.tui.screens.notice import NoticeScreen
 
@@ -54,32 +58,67 @@ class CaseWorkbookApp(App[None]):
 
     # --- cases -------------------------------------------------------------------
 
-    def open_case(self, path: Path) -> bool:
+    def open_case(self, path: Path, passphrase: str | None = None) -> bool:
         """Open a case file and show it; a problem is shown in one sentence.
-        A workbook (from counsel) leads to the dialog that rebuilds a case from it."""
+        A workbook (from counsel) leads to the dialog that rebuilds a case from
+        it; an encrypted case, to the dialog that asks its passphrase."""
         from case_workbook.core import is_workbook_file
+        from case_workbook.store.inspect import is_encrypted_case
         from case_workbook.tui.screens.case_screen import CaseScreen
 
         path = Path(path).expanduser()
         if path.is_file() and is_workbook_file(path):
             self.open_workbook(path)
             return False  # no case is open yet; the dialog opens the new one
+        if passphrase is None and is_encrypted_case(path):
+            self.ask_passphrase(path)
+            return False
         self.close_case()
         try:
             # The file's check runs while the screen reads the items (see
             # store/check_alongside.py); a damaged file or item is refused here.
-            case = CaseFile.open(path, check_alongside=True)
+            case = CaseFile.open(path, check_alongside=True, passphrase=passphrase)
             screen = CaseScreen(case)
+        except WrongPassphraseError as error:
+            self.ask_passphrase(path, str(error))
+            return False
         except CaseFileError as error:
             self.show_error("This case could not be opened", str(error))
             return False
-        self.state.remember(path, case.header.title)
+        # The list of recent cases lives outside the case file: an encrypted
+        # case is listed by its file name only, never by its title.
+        self.state.remember(path, "" if case.encrypted else case.header.title)
         save_state(self.state)
         self.push_screen(screen)
         if case.migrated_from is not None and case.backup_path is not None:
             self.notify(f"This case was upgraded to the current file format; the earlier "
                         f"file was kept as {case.backup_path.name}.", markup=False, timeout=10)
         return True
+
+    def ask_passphrase(self, path: Path, problem: str = "") -> None:
+        from case_workbook.tui.screens.passphrase import AskPassphraseScreen
+
+        def typed(passphrase: str | None) -> None:
+            if passphrase is not None:
+                self.open_case(path, passphrase)
+
+        self.push_screen(AskPassphraseScreen(path, problem), typed)
+
+    def change_passphrase(self, case: CaseFile) -> None:
+        from case_workbook.tui.screens.passphrase import ChangePassphraseScreen
+
+        def chosen(new: str | None) -> None:
+            if new is None:
+                return
+            try:
+                case.change_passphrase(new)
+            except CaseFileError as error:
+                self.show_error("The passphrase was not changed", str(error))
+                return
+            self.notify("The passphrase was changed; the old one no longer opens this case.",
+                        markup=False, timeout=8)
+
+        self.push_screen(ChangePassphraseScreen(), chosen)
 
     def open_workbook(self, path: Path) -> None:
         """Rebuild a case file from a workbook, then open it if the person asks."""
@@ -148,6 +187,6 @@ class CaseWorkbookApp(App[None]):
                             self.exit)
 
 
-def run(case_path: Path | None = None) -> int:
-    CaseWorkbookApp(case_path).run()
+def run(case_path: Path | None = None, passphrase: str | None = None) -> int:
+    CaseWorkbookApp(case_path, passphrase=passphrase).run()
     return 0

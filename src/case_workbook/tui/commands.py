@@ -44,5 +44,8 @@ def case_commands(app: CaseWorkbookApp, screen: Screen) -> Iterable[SystemComman
                             partial(case_screen.filter_by_theme, theme.id), discover=False)
     for title, help_text, action in CASE_ACTIONS:
         yield SystemCommand(title, help_text, partial(case_screen.run_action, action))
+    if case_screen.case.encrypted:
+        yield SystemCommand("Change passphrase", "Re-encrypt this case under a new passphrase",
+                            partial(app.change_passphrase, case_screen.case))
     yield SystemCommand("Close case", "Go back to the start screen (everything is saved)",
                         app.close_case)

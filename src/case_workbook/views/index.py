@@ -7,7 +7,6 @@ model validation), which keeps it well inside a frame at 10,000+ items.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from case_workbook.model.chronology import (
 from case_workbook.model.items import AnyItem, Event, KeyMoment, Kind, Person
 from case_workbook.model.when import When
 from case_workbook.store.case_file import CaseFile
+from case_workbook.store.driver import ERRORS
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.index import search_text
 from case_workbook.store.sqlite_errors import case_error
@@ -290,9 +290,9 @@ def load_confirmed(case: CaseFile) -> CaseIndex:
     rather than the item or page it broke."""
     try:
         index = CaseIndex(case)
-    except (CaseFileError, sqlite3.Error) as error:
+    except (CaseFileError, *ERRORS) as error:
         case.confirm_intact()
-        if isinstance(error, sqlite3.Error):
+        if isinstance(error, ERRORS):
             raise case_error(error, case.path, "read") from None
         raise
     case.confirm_intact()

@@ -154,8 +154,8 @@ def _is_xlsx(data: bytes) -> bool:
         return False
 
 
-def read_password_file(path: Path) -> str:
-    """The password kept in the text file at `path`.
+def read_password_file(path: Path, word: str = "password") -> str:
+    """The password (or, with `word`, passphrase) kept in the text file at `path`.
 
     Only the first line counts, without its line ending (LF or CR LF), so a file
     made with `echo secret > file` or by Notepad works; anything after the
@@ -172,10 +172,10 @@ def read_password_file(path: Path) -> str:
         line = head.split(b"\n", 1)[0].decode("utf-8-sig")
     except UnicodeDecodeError:
         raise WorkbookPasswordError(
-            f"The password file {path} is not UTF-8 text; save it as UTF-8.") from None
+            f"The {word} file {path} is not UTF-8 text; save it as UTF-8.") from None
     password = line.removesuffix("\r")
     if not password:
         raise WorkbookPasswordError(
-            f"The password file {path} has nothing on its first line; "
-            "put the password there.")
+            f"The {word} file {path} has nothing on its first line; "
+            f"put the {word} there.")
     return password

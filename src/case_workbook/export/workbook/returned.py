@@ -125,7 +125,10 @@ def read_document(wb: openpyxl.Workbook, name: str) -> CaseDocument:
 
 @collector_paused()
 def import_workbook(source: Path | str, target: Path | str, *,
-                    password: str | None = None) -> WorkbookImport:
+                    password: str | None = None,
+                    passphrase: str | None = None) -> WorkbookImport:
+    """A new case at `target` (encrypted with `passphrase`, if given) from a
+    workbook this tool wrote, protected by `password` if it is."""
     source, target = Path(source), Path(target)
     wb = open_workbook(source, password)
     try:
@@ -153,7 +156,8 @@ def import_workbook(source: Path | str, target: Path | str, *,
             for item_id, path in report.expected.items():
                 case.point_file_to(item_id, path)
 
-        build_case_with(target, document.header, document.framework, document.settings, fill)
+        build_case_with(target, document.header, document.framework, document.settings, fill,
+                        passphrase=passphrase)
     finally:
         wb.close()
     return report

@@ -23,6 +23,21 @@ DIALOG_CSS = """
 {name} .buttons Button {{ margin-left: 2; }}
 """
 
+FORM_CSS = """
+{name} > Vertical {{ width: 90; }}
+{name} .field {{ margin-top: 1; }}
+{name} Input.-textual-compact {{ background: $panel; }}
+{name} Input.-textual-compact:focus {{ background: $primary-muted; }}
+{name} .hint {{ color: $text-muted; }}
+{name} .error {{ color: $text-error; text-style: bold; display: none; }}
+{name} .error.-shown {{ display: block; }}
+"""
+
+
+def form_css(name: str) -> str:
+    """The dialog look plus field hints and error lines (hidden until needed)."""
+    return DIALOG_CSS.format(name=name) + FORM_CSS.format(name=name)
+
 
 def set_busy(screen, busy: bool) -> None:
     """While a dialog's job runs: its loading line shown, its form and buttons off."""

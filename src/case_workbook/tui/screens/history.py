@@ -30,6 +30,7 @@ ACTION_WORDS = {
     "undo": "undone",
     "import": "imported",
     "migrate": "file upgraded",
+    "passphrase": "passphrase changed",
 }
 
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from case_workbook.model.framework import (
@@ -23,26 +23,11 @@ from case_workbook.model.framework import (
     user_frameworks_dir,
 )
 from case_workbook.store.errors import CaseFileError
-from case_workbook.tui.screens.dialogs import DIALOG_CSS, show_field_error
+from case_workbook.tui.screens.dialogs import form_css, show_field_error
+from case_workbook.tui.screens.passphrase import NewPassphraseFields
 from case_workbook.tui.widgets.path_suggester import PathInput
 
 SUFFIX = ".cwb"
-
-FORM_CSS = """
-{name} > Vertical {{ width: 90; }}
-{name} .field {{ margin-top: 1; }}
-{name} Input.-textual-compact {{ background: $panel; }}
-{name} Input.-textual-compact:focus {{ background: $primary-muted; }}
-{name} .hint {{ color: $text-muted; }}
-{name} .error {{ color: $text-error; text-style: bold; display: none; }}
-{name} .error.-shown {{ display: block; }}
-"""
-
-
-def form_css(name: str) -> str:
-    """The dialog look plus field hints and error lines (hidden until needed)."""
-    return DIALOG_CSS.format(name=name) + FORM_CSS.format(name=name)
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -149,6 +134,7 @@ class NewCaseScreen(ModalScreen[Path | None]):
         self.choices, self.problems = available_frameworks()
         self.path_edited = False  # once the person types a path, the title no longer sets it
         self.auto_path = shown_path(default_folder() / file_name_for(""))
+        self.passphrase: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -164,6 +150,9 @@ class NewCaseScreen(ModalScreen[Path | None]):
                 yield PathInput(self.auto_path,
                                 suffixes=(SUFFIX,), id="path", compact=True)
                 yield Static(id="path-error", classes="error", markup=False)
+                yield Checkbox("Encrypt the case file with a passphrase", id="encrypt",
+                               compact=True, classes="field")
+                yield NewPassphraseFields(id="passphrase-fields")
                 yield Label("Framework: the themes your items can be linked to "
                             "(↑ ↓ to choose)", classes="field")
                 for problem in self.problems:
@@ -177,7 +166,16 @@ class NewCaseScreen(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         self.query_one("#frameworks", OptionList).highlighted = 0
+        self.query_one("#passphrase-fields").display = False
         self.query_one("#title", Input).focus()
+
+    @on(Checkbox.Changed, "#encrypt")
+    def _encrypt_changed(self, event: Checkbox.Changed) -> None:
+        fields = self.query_one("#passphrase-fields", NewPassphraseFields)
+        fields.display = event.value
+        fields.clear_problem()
+        if event.value:
+            fields.focus_first()
 
     @on(OptionList.OptionHighlighted, "#frameworks")
     def _framework_moved(self, event: OptionList.OptionHighlighted) -> None:
@@ -245,6 +243,11 @@ class NewCaseScreen(ModalScreen[Path | None]):
         choice = self.chosen()
         if choice is None:
             self._show_error("form-error", "Choose a framework from the list.")
+        passphrase = None
+        if self.query_one("#encrypt", Checkbox).value:
+            passphrase = self.query_one("#passphrase-fields", NewPassphraseFields).checked()
+            if passphrase is None:
+                return
         if not title or path is None or choice is None:
             return
         defendant = self.query_one("#defendant", Input).value.strip()
@@ -252,7 +255,8 @@ class NewCaseScreen(ModalScreen[Path | None]):
 
         try:
             create_case(path, title=title, framework_id=choice.framework.id,
-                        framework_file=choice.file, defendant=defendant)
+                        framework_file=choice.file, defendant=defendant,
+                        passphrase=passphrase)
         except (CaseFileError, FrameworkError) as error:
             self._show_error("form-error", str(error))
             return
@@ -260,4 +264,5 @@ class NewCaseScreen(ModalScreen[Path | None]):
             self._show_error("form-error", f"The case file could not be written "
                                            f"({(error.strerror or str(error)).lower()}).")
             return
+        self.passphrase = passphrase  # the app opens the new case with it
         self.dismiss(path)

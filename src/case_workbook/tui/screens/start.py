@@ -141,9 +141,10 @@ class StartScreen(ShowsWorkerErrors, Screen):
     async def action_new_case(self) -> None:
         from case_workbook.tui.screens.new_case import NewCaseScreen
 
-        path = await self.app.push_screen_wait(NewCaseScreen())
+        form = NewCaseScreen()
+        path = await self.app.push_screen_wait(form)
         if path is not None:
-            self.app.open_case(path)
+            self.app.open_case(path, form.passphrase)
 
     @work(exit_on_error=False)
     async def action_open_file(self) -> None:
