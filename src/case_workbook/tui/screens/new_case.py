@@ -121,8 +121,8 @@ class NewCaseScreen(ModalScreen[Path | None]):
 
     DEFAULT_CSS = form_css("NewCaseScreen") + """
     NewCaseScreen > Vertical { height: 100%; max-height: 36; }
-    NewCaseScreen #fields { height: 1fr; }
-    NewCaseScreen #frameworks { height: 1fr; }
+    NewCaseScreen #fields { height: 1fr; overflow-y: auto; }
+    NewCaseScreen #frameworks { height: 1fr; min-height: 6; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="new_case.cancel"),
