@@ -38,7 +38,7 @@ def one_sentence_error(result):
 
 def test_every_subcommand_has_help():
     for command in ["new", "open", "frameworks", "demo", "check", "export", "import",
-                    "schema"]:
+                    "schema", "passphrase"]:
         assert "usage: case-workbook " + command in run(command, "--help").stdout
     assert "no legal advice" in run("--help").stdout
 

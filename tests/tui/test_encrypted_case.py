@@ -14,6 +14,7 @@ from case_workbook.store.case_file import CaseFile
 from case_workbook.store.inspect import is_encrypted_case
 from case_workbook.tui.app import CaseWorkbookApp
 from case_workbook.tui.screens.case_screen import CaseScreen
+from case_workbook.tui.screens.export_screen import ExportScreen
 from case_workbook.tui.screens.new_case import NewCaseScreen
 from case_workbook.tui.screens.passphrase import (
     AskPassphraseScreen,
@@ -95,6 +96,10 @@ async def test_opening_asks_the_passphrase_and_says_when_it_is_wrong(tmp_path, f
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
         assert app.screen.case.header.title == TITLE
+        app.push_screen(ExportScreen(app.screen.case))
+        await pilot.pause()
+        warning = str(app.screen.query_one("#unencrypted-export", Static).content)
+        assert "what you export is not" in warning
 
 
 async def test_passphrase_changed_from_the_palette(tmp_path, framework):

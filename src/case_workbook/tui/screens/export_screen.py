@@ -71,6 +71,10 @@ class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
         default = self.case.path.with_name(f"{self.case.path.stem}-export{FORMATS[0][2]}")
         with Vertical():
             yield Label("Export the case", classes="title")
+            if self.case.encrypted:
+                yield Static("This case is encrypted; what you export is not, unless the "
+                             "workbook is protected with a password.", classes="hint",
+                             id="unencrypted-export", markup=False)
             with Vertical(id="form"):
                 yield Label("Write to")
                 yield PathInput(shown_path(default), id="path", compact=True)
