@@ -117,6 +117,7 @@ def test_cli_new_check_open_with_a_passphrase_file(tmp_path, pass_file):
     assert is_encrypted_case(path) and not leaks(path.read_bytes())
     checked = run("check", path, "--passphrase-file", pass_file, cwd=tmp_path)
     assert checked.returncode == 0 and "All checks passed." in checked.stdout
+    assert "Encrypted: yes" in checked.stdout
     shown = run("open", path, "--passphrase-file", pass_file, cwd=tmp_path)
     assert shown.returncode == 0 and MARK in shown.stdout
     short = tmp_path / "short.txt"

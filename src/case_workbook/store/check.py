@@ -21,6 +21,7 @@ from case_workbook.store.sqlite_errors import case_error
 class CheckReport:
     path: Path
     schema_version: int = 0
+    encrypted: bool = False
     integrity: str = ""
     counts: dict[Kind, int] = field(default_factory=dict)
     exhibits: list[ExhibitCheck] = field(default_factory=list)
@@ -38,6 +39,7 @@ class CheckReport:
         out = [
             f"Case file: {self.path}",
             f"  File format: {self.schema_version} ({version})",
+            "  Encrypted: " + ("yes (SQLCipher)" if self.encrypted else "no"),
             f"  Database integrity: {self.integrity}",
             f"  Items: {total}" + (f" ({parts})" if parts else ""),
         ]
@@ -59,6 +61,7 @@ def check_case(path: Path | str, passphrase: str | None = None) -> CheckReport:
     report = CheckReport(path)
     with CaseFile.open(path, readonly=True, verify=False, passphrase=passphrase) as case:
         report.schema_version = case.schema_version
+        report.encrypted = case.encrypted
         try:
             rows = [r[0] for r in case.conn.execute("PRAGMA integrity_check(20)")]
         except ERRORS as error:
