@@ -208,3 +208,55 @@ def test_new_passphrase_rules():
         with pytest.raises(CaseFileError, match=words):
             driver.check_new_passphrase(bad)
     driver.check_new_passphrase("eight ch")
+
+
+def _in_a_terminal(args: list[str], answers: list[str], cwd: Path) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as its controlling terminal (where
+    getpass asks), typing each answer after its prompt; (exit status, screen)."""
+    import os
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes the command
+        os.chdir(cwd)
+        os.execv(str(EXE), [str(EXE), *args])
+    seen, pending, mark = b"", list(answers), 0
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:
+            os.kill(pid, 9)
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+        fresh = seen[mark:].strip()  # what came since the last answer
+        if pending and fresh.endswith(b":"):
+            os.write(fd, (pending.pop(0) + "\n").encode())
+            mark = len(seen)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+def test_passphrases_typed_at_the_prompt(tmp_path):
+    code, screen = _in_a_terminal(["new", "t.cwb", "--title", "typed", "--encrypt"],
+                                  [PASS, PASS], tmp_path)
+    assert code == 0, screen
+    assert "New passphrase:" in screen and "The same passphrase again:" in screen
+    assert PASS not in screen  # not echoed
+    path = tmp_path / "t.cwb"
+    assert is_encrypted_case(path)
+    code, screen = _in_a_terminal(["check", "t.cwb"], [PASS], tmp_path)
+    assert code == 0 and "All checks passed." in screen, screen
+    code, screen = _in_a_terminal(["passphrase", "t.cwb"], [PASS, NEW_PASS, "different!"],
+                                  tmp_path)
+    assert code == 1 and "differ" in screen, screen
+    code, screen = _in_a_terminal(["new", "u.cwb", "--title", "x", "--encrypt"],
+                                  [PASS, PASS + "x"], tmp_path)
+    assert code == 1 and "differ" in screen and not (tmp_path / "u.cwb").exists()
+    with CaseFile.open(path, passphrase=PASS) as case:
+        assert case.header.title == "typed"
