@@ -134,3 +134,34 @@ async def test_passphrase_changed_from_the_palette(tmp_path, framework):
         CaseFile.open(path, passphrase=PASS)
     with CaseFile.open(path, passphrase=new) as case:
         assert case.activity("case")[-1].action == "passphrase"
+
+
+async def test_a_workbook_from_counsel_is_rebuilt_into_an_encrypted_case(tmp_path):
+    from case_workbook.core import export_case
+    from case_workbook.demo.build import build_demo
+    from case_workbook.tui.screens.open_workbook import OpenWorkbookScreen
+
+    demo = build_demo(tmp_path / "demo.cwb")
+    workbook = tmp_path / "back.xlsx"
+    export_case(demo, workbook)
+    app = quiet_app(workbook)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, OpenWorkbookScreen)
+        target = dialog.target_path()
+        dialog.query_one("#encrypt", Checkbox).value = True
+        await pilot.pause()
+        for field in ("#passphrase-first", "#passphrase-again"):
+            dialog.query_one(field, Input).insert_text_at_cursor(PASS)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete([w for w in app.workers if w.node is dialog])
+        await pilot.pause()
+        await pilot.click("#open")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)  # opened without asking again
+        assert app.screen.case.encrypted and len(app.screen.case.items()) > 20
+    assert target is not None and is_encrypted_case(target)
+    with CaseFile.open(demo, readonly=True) as plain:
+        assert plain.header.title.encode() not in target.read_bytes()

@@ -124,11 +124,13 @@ class CaseWorkbookApp(App[None]):
         """Rebuild a case file from a workbook, then open it if the person asks."""
         from case_workbook.tui.screens.open_workbook import OpenWorkbookScreen
 
+        dialog = OpenWorkbookScreen(path)
+
         def opened(made: Path | None) -> None:
             if made is not None:
-                self.open_case(made)
+                self.open_case(made, dialog.passphrase)
 
-        self.push_screen(OpenWorkbookScreen(path), opened)
+        self.push_screen(dialog, opened)
 
     def close_case(self) -> None:
         """Leave the open case (everything is already saved) for the start screen."""

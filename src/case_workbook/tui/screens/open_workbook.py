@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Static
 
 from case_workbook.core import import_case, needs_password
 from case_workbook.export.workbook.crypt import WorkbookPasswordError
@@ -28,6 +28,7 @@ from case_workbook.tui.screens.new_case import (
     new_case_path,
     shown_path,
 )
+from case_workbook.tui.screens.passphrase import NewPassphraseFields
 from case_workbook.tui.widgets.item_table import one_line
 from case_workbook.tui.widgets.path_suggester import PathInput
 
@@ -73,6 +74,7 @@ class OpenWorkbookScreen(ShowsWorkerErrors, ModalScreen[Path | None]):
         self.locked = needs_password(self.workbook)
         self.busy = False
         self.made: Path | None = None  # the new case file, once rebuilt
+        self.passphrase: str | None = None  # the new case's, when encrypted
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -89,6 +91,9 @@ class OpenWorkbookScreen(ShowsWorkerErrors, ModalScreen[Path | None]):
                                 classes="field")
                     yield Input(id="password", password=True, compact=True)
                     yield Static(id="password-error", classes="error", markup=False)
+                yield Checkbox("Encrypt the new case file with a passphrase", id="encrypt",
+                               compact=True, classes="field")
+                yield NewPassphraseFields(id="passphrase-fields")
             yield Static(id="form-error", classes="error", markup=False)
             with Vertical(id="busy"):
                 yield Static("Rebuilding the case from the workbook…", markup=False)
@@ -103,7 +108,16 @@ class OpenWorkbookScreen(ShowsWorkerErrors, ModalScreen[Path | None]):
                 yield Button("Open the case", id="open", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#passphrase-fields").display = False
         self.query_one("#password" if self.locked else "#path", Input).focus()
+
+    @on(Checkbox.Changed, "#encrypt")
+    def _encrypt_changed(self, event: Checkbox.Changed) -> None:
+        fields = self.query_one("#passphrase-fields", NewPassphraseFields)
+        fields.display = event.value
+        fields.clear_problem()
+        if event.value:
+            fields.focus_first()
 
     def _show_error(self, widget_id: str, message: str) -> None:
         show_field_error(self.query_one(f"#{widget_id}", Static), message)
@@ -153,17 +167,24 @@ class OpenWorkbookScreen(ShowsWorkerErrors, ModalScreen[Path | None]):
         if self.busy or self.made is not None:
             return
         target, password = self.target_path(), self.password()
+        passphrase = None
+        if self.query_one("#encrypt", Checkbox).value:
+            passphrase = self.query_one("#passphrase-fields", NewPassphraseFields).checked()
+            if passphrase is None:
+                return
         if target is None or password == "":
             return
         self._set_busy(True)
-        self._rebuild(target, password)
+        self._rebuild(target, password, passphrase)
 
     @work(thread=True, exit_on_error=False)
-    def _rebuild(self, target: Path, password: str | None) -> None:
+    def _rebuild(self, target: Path, password: str | None, passphrase: str | None) -> None:
         from case_workbook.cli import user_message
 
         try:
-            report = import_case(self.workbook, target, password=password)
+            report = import_case(self.workbook, target, password=password,
+                                 passphrase=passphrase)
+            self.passphrase = passphrase
         except WorkbookPasswordError as error:
             where = "password-error" if self.locked else "form-error"
             self.app.call_from_thread(self._failed, where, str(error))
