@@ -15,6 +15,7 @@ pyproject.toml pins openpyxl to 3.1.x.
 
 from __future__ import annotations
 
+import contextlib
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -78,10 +79,13 @@ _DIMENSION_SPACE = len(_DIMENSION.format("A1:XFD1048576"))
 class _RowSheetWriter(WorksheetWriter):
     """openpyxl's sheet writer, over a plain file, with a raw channel."""
 
+    finishing = False  # set when the sheet is closed on purpose, not abandoned
+
     def get_stream(self):
-        with open(self.out, "wb") as out:
-            self.raw = lambda text: out.write(text.encode("utf-8"))
-            self.tell = out.tell
+        out = open(self.out, "wb")
+        self.raw = lambda text: out.write(text.encode("utf-8"))
+        self.tell = out.tell
+        try:
             self.raw(f'<worksheet xmlns="{SHEET_MAIN_NS}">')
             try:
                 while True:
@@ -90,7 +94,17 @@ class _RowSheetWriter(WorksheetWriter):
                         self.raw(tostring(element, encoding="unicode"))
             except GeneratorExit:
                 pass
-            self.raw("</worksheet>")
+            if self.finishing:
+                self.raw("</worksheet>")
+        except BaseException:
+            _close_quietly(out)  # the error under way is the one to report
+            raise
+        if self.finishing:
+            out.close()  # a failure here must fail the export: the sheet is cut short
+        else:
+            # Abandoned by an export that failed (a full disk): closing would
+            # fail again, and at garbage collection print a traceback.
+            _close_quietly(out)
 
     def write_dimensions(self) -> None:
         self.dimension_at = self.tell()
@@ -181,6 +195,7 @@ class RowSheet(WriteOnlyWorksheet):
         self._start()
         self._writer.raw("</sheetData>")
         self._writer.write_tail()
+        self._writer.finishing = True
         self._writer.close()
         last = f"{_LETTERS[max(self._columns, 1) - 1]}{max(self._rows_written, 1)}"
         self._writer.fill_dimension("A1" if last == "A1" else f"A1:{last}")
@@ -203,4 +218,16 @@ class RowWorkbook(Workbook):
         level, for a file about a sixth larger (measured at 10,000 items)."""
         archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
         self.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
-        ExcelWriter(self, archive).save()
+        try:
+            ExcelWriter(self, archive).save()
+        except BaseException:
+            # A write failed (a full disk): let go of the archive now; left to
+            # garbage collection, its close fails again and prints a traceback.
+            with contextlib.suppress(Exception):
+                archive.close()
+            raise
+
+
+def _close_quietly(handle) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        handle.close()
