@@ -107,8 +107,12 @@ def read_json(path: Path) -> CaseDocument:
     if not isinstance(data, dict) or data.get("format") != "case-workbook":
         raise InterchangeError(f"{path} is not a case-workbook export (no \"format\": "
                                "\"case-workbook\" at the top).")
-    if data.get("version") != 1:
-        raise InterchangeError(f"{path} uses export format version {data.get('version')!r}; "
+    version = data.get("version")
+    if version != 1 or isinstance(version, bool | float):
+        # Only a whole number is named back: any other value is the file's content.
+        named = f"version {version}" if type(version) is int and abs(version) < 10**6 \
+            else "an unknown version"
+        raise InterchangeError(f"{path} uses export format {named}; "
                                "this version of case-workbook reads version 1.")
     try:
         document = CaseDocument.model_validate(data)

@@ -1,0 +1,68 @@
+"""What the fuzz tests share: how many examples each target gets, the text
+that tries hardest to break things, and what a one-sentence refusal is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+# Examples per target in an ordinary run; `pytest --long` multiplies them.
+LONG_FACTOR = 10
+WHEN_EXAMPLES = 500
+WHEN_RAW_EXAMPLES = 300
+FRAMEWORK_TEXT_EXAMPLES = 300
+FRAMEWORK_SHAPE_EXAMPLES = 300
+JSON_IMPORT_EXAMPLES = 150
+JSON_BYTES_EXAMPLES = 100
+WORKBOOK_CELL_EXAMPLES = 60
+WORKBOOK_BYTES_EXAMPLES = 100
+CLI_EXAMPLES = 150
+# Pilot drives a whole app (about half a second an example), so these are few.
+ITEM_FORM_EXAMPLES = 25
+NEW_CASE_EXAMPLES = 20
+EXPORT_PATH_EXAMPLES = 20
+THEME_NOTE_EXAMPLES = 20
+OPEN_PATH_EXAMPLES = 20
+
+
+def examples(request, count: int):
+    """Hypothesis settings with `count` examples, ten times as many with --long."""
+    if request.config.getoption("--long"):
+        count *= LONG_FACTOR
+    return settings(max_examples=count, deadline=None, derandomize=False,
+                    suppress_health_check=list(HealthCheck))
+
+
+# Characters that break naive code: markup, formula starts, controls, NUL,
+# direction marks, combining marks, emoji with joiners, a lone surrogate is
+# left out (no Python str that came from a terminal or a file holds one).
+NASTY_PIECES = ["[bold]", "[/]", "[/bold]", "[link=x]", "[@click=app.quit]", "[", "]", "\\[",
+                "=1+1", "=HYPERLINK(\"x\")", "+1", "-1", "@x", "\x00", "\x07", "\x1b[31m", "\r",
+                "\n", "\t", "\u200f", "\u202e", "\u2066", "\ufeff", "\u0301", "👨‍👩‍👧", "🙂",
+                "שלום", "٣", "２０２６", "_x000D_", "&amp;", "<b>", "%s", "{0}", "{fields}",
+                "\\", "'", '"', "..", "~", "NaN", "1e999", "9" * 40]
+
+nasty_text = st.lists(
+    st.one_of(st.sampled_from(NASTY_PIECES),
+              st.text(st.characters(exclude_categories=("Cs",)), max_size=12)),
+    max_size=8).map("".join)
+
+# Python's own words, which a person must never be shown.
+_PYTHON_WORDS = re.compile(r"Traceback|Error\b|Exception|pydantic|\bNone\b|<class|File \"|"
+                           r"line \d+, in ")
+
+
+def assert_one_sentence(message: str, *, allowed_prefix: str = "") -> None:
+    """One line of text that ends as a sentence does, with no Python in it."""
+    assert message, "an empty message"
+    assert "\n" not in message.strip(), f"more than one line: {message!r}"
+    assert message.strip()[-1] in ".?", f"not a sentence: {message!r}"
+    assert not _PYTHON_WORDS.search(message.replace(allowed_prefix, "")), \
+        f"Python leaks into: {message!r}"
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
