@@ -35,6 +35,23 @@ def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO]:
         raise
 
 
+def make_private_folder(folder: Path) -> Path:
+    """Create `folder` and each missing folder above it owner-only (0700, as
+    the XDG spec asks for the user's data and config folders): `mkdir(parents=
+    True)` would give the parents whatever the umask allows. Folders that
+    already exist are left as they are."""
+    folder = Path(folder)
+    missing = []
+    level = folder
+    while not level.exists() and level != level.parent:
+        missing.append(level)
+        level = level.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+            path.mkdir(mode=0o700)
+    return folder
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename or a new file in `folder` durable."""
     with contextlib.suppress(OSError):

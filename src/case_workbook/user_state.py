@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from case_workbook.fileio import atomic_write
+from case_workbook.fileio import atomic_write, make_private_folder
 
 MAX_RECENT = 12
 
@@ -56,6 +56,6 @@ def save_state(state: UserState) -> None:
     """Best effort: failing to remember a recent case must not stop the work."""
     path = state_path()
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(path.parent)
         with atomic_write(path, "w") as handle:
             handle.write(state.model_dump_json(indent=2))

@@ -130,14 +130,19 @@ def explain(error: ValidationError) -> str:
     """The first problem of a pydantic error as 'where: what', plus a count."""
     problems = error.errors(include_url=False)
     first = problems[0]
+    loc = first["loc"]
+    # An unknown field's name is the file's own text, which is never repeated.
+    unknown = first["type"] == "extra_forbidden"
     where = ""
-    for part in first["loc"]:
+    for part in loc[:-1] if unknown else loc:
         if isinstance(part, int):
             where += f"[{part}]"
         elif not _is_tag(part):
             where += f".{part}" if where else str(part)
     message = first["msg"]
     message = message[0].lower() + message[1:] if message else "not valid"
+    if unknown:
+        message = "it has a field this version of case-workbook does not know"
     more = len(problems) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"{where or 'the top level'}: {message}{suffix}"
