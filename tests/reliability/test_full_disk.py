@@ -15,6 +15,8 @@ import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -261,6 +263,40 @@ def test_adding_an_exhibit_on_a_full_disk_adds_nothing(tmp_path, small_disk, sla
         assert isinstance(added, Exhibit) and added.id.endswith("-0001")
     assert _integrity(path) == "ok"
     assert listing(small_disk) == ["case.cwb"]
+
+
+ADD_UNDER_LIMIT = """
+import resource, signal, sys
+from case_workbook.model.items import Threat
+from case_workbook.store.case_file import CaseFile
+from case_workbook.store.errors import CaseFileError
+from case_workbook.store.exhibits import add_exhibit_file
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]),) * 2)
+with CaseFile.open(sys.argv[1]) as case:
+    case.add(Threat(summary="fits"))
+    try:
+        add_exhibit_file(case, sys.argv[2])
+    except CaseFileError as error:
+        print(error)
+"""
+
+
+def test_adding_an_exhibit_past_the_file_size_limit_adds_nothing(tmp_path):
+    path = tmp_path / "case.cwb"
+    with CaseFile.create(path, CaseHeader(title="Limit"), FRAMEWORK):
+        pass
+    source = tmp_path / "photo.jpg"
+    source.write_bytes(os.urandom(BIG))
+    child = subprocess.run([sys.executable, "-c", ADD_UNDER_LIMIT, str(path), str(source),
+                            str(BIG // 2)], capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0 and child.stderr == "", child.stderr
+    one_sentence(child.stdout)  # SQLite words EFBIG as an input/output error
+    with CaseFile.open(path) as case:
+        assert [i.summary for i in case.items()] == ["fits"]
+        assert case.conn.execute("SELECT count(*) FROM exhibit_blobs").fetchone()[0] == 0
+    assert _integrity(path) == "ok"
+    assert listing(tmp_path) == ["case.cwb", "photo.jpg"]
 
 
 # --- (e) upgrading an older case when the backup or the upgrade cannot be written
