@@ -17,6 +17,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
@@ -214,6 +215,27 @@ def test_export_with_a_full_temporary_folder_is_one_sentence(tmp_path, small_dis
     result = run_cli("export", case, "-o", out_dir / "out.xlsx", env=env)
     one_sentence(cli_failed_in_one_sentence(result))
     assert listing(out_dir) == [] and listing(small_disk) == ["filler"]
+    filler.unlink()
+
+
+@pytest.mark.parametrize("full", ["output", "temporary folder"])
+def test_a_failed_export_leaves_no_sheet_text_in_the_temporary_folder(
+        tmp_path, small_disk, monkeypatch, full):
+    """In a process that goes on (the terminal screens), the sheets' temporary
+    files, which hold case text, must go when the export fails, not at exit."""
+    from case_workbook.core import export_case
+
+    case = _exhibit_case(tmp_path, wordy=True)
+    temp = small_disk if full == "temporary folder" else tmp_path / "temp"
+    temp.mkdir(exist_ok=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    out = small_disk / "out.xlsx" if full == "output" else tmp_path / "out.xlsx"
+    filler = fill(small_disk, leave=30_000)
+    with pytest.raises(CaseFileError) as refused:
+        export_case(case, out)
+    one_sentence(str(refused.value))
+    assert [n for n in listing(temp) if n.startswith("openpyxl")] == []
+    assert not out.exists()
     filler.unlink()
 
 

@@ -122,14 +122,18 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
     wb.properties.title = "".join(ch for ch in case.header.title[:255]
                                   if encode_cell_text(ch) == ch or ch in "_\r")
     wb.properties.creator = "case-workbook"
-    with warnings.catch_warnings():
-        # openpyxl warns that write-only tables need their columns named: they are.
-        warnings.filterwarnings("ignore", message="In write-only mode")
-        write_sheets(wb, ctx, exported, version)
-        write_payload(wb, head, case.iter_item_json(), case.iter_activity())
-    if not isinstance(out, (str, Path)):
-        wb.save(out)
-        return ctx.tables
-    with atomic_write(Path(out), "wb") as handle:
-        wb.save(handle)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns that write-only tables need their columns named: they are.
+            warnings.filterwarnings("ignore", message="In write-only mode")
+            write_sheets(wb, ctx, exported, version)
+            write_payload(wb, head, case.iter_item_json(), case.iter_activity())
+        if not isinstance(out, (str, Path)):
+            wb.save(out)
+            return ctx.tables
+        with atomic_write(Path(out), "wb") as handle:
+            wb.save(handle)
+    except BaseException:
+        wb.discard()  # a failed export (a full disk) leaves no sheet text in the temp folder
+        raise
     return ctx.tables

@@ -227,6 +227,18 @@ class RowWorkbook(Workbook):
                 archive.close()
             raise
 
+    def discard(self) -> None:
+        """After a failed write: remove the sheets' temporary files now (they
+        hold case text), not when the process ends."""
+        for ws in self._sheets:
+            writer = getattr(ws, "_writer", None)
+            if writer is None:
+                continue
+            with contextlib.suppress(Exception):
+                writer.close()  # an abandoned sheet closes quietly (see get_stream)
+            with contextlib.suppress(OSError, ValueError):  # already removed
+                writer.cleanup()
+
 
 def _close_quietly(handle) -> None:
     with contextlib.suppress(OSError, ValueError):
