@@ -405,6 +405,24 @@ def test_a_full_disk_and_a_read_only_disk_never_show_the_content(marked, tmp_pat
             assert "read-only" in _no_content(result, f"read-only {name}")
 
 
+@pytest.mark.xfail(strict=True, reason="the workbook's sheets are streamed through openpyxl "
+                   "temporary files (plain XML of the case) in the temporary folder, also for a "
+                   "password-protected export, whose comment in core._export_workbook says the "
+                   "plain workbook never touches the disk; fix: RowSheet writes to memory when "
+                   "a password is given (core.py passes it; not editable here)")
+def test_a_password_protected_export_puts_no_plain_text_on_disk(marked, tmp_path):
+    """With the temporary folder full, an export that needs no temporary file
+    still works: so a pass proves no plain sheet went to disk."""
+    password = tmp_path / "password.txt"
+    password.write_text("a long password\n")
+    with mounted_small_disk(tmp_path / "disk", "1m") as disk:
+        filler = fill(disk, leave=8_192)  # just room for Python to accept the folder
+        result = run_cli("export", marked, "-o", tmp_path / "sealed.xlsx", "--password-file",
+                         password, env={**os.environ, "TMPDIR": str(disk)})
+        filler.unlink()
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_locked_marked_case_is_refused_without_its_content(marked):
     with CaseFile.open(marked) as _held:
         with pytest.raises(CaseLockedError) as refused:
