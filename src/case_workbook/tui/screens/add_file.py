@@ -21,7 +21,11 @@ from case_workbook.tui.screens.dialogs import (
     show_field_error,
 )
 from case_workbook.tui.screens.new_case import form_css
-from case_workbook.tui.widgets.path_suggester import PathInput
+from case_workbook.tui.widgets.path_suggester import (
+    PathInput,
+    TypedPathError,
+    typed_path,
+)
 
 
 class AddFileScreen(ShowsWorkerErrors, ModalScreen[Exhibit | None]):
@@ -94,7 +98,11 @@ class AddFileScreen(ShowsWorkerErrors, ModalScreen[Exhibit | None]):
         if not text:
             self._show_error("Type the path of the file to add.")
             return
-        path = Path(text).expanduser()
+        try:
+            path = typed_path(text)
+        except TypedPathError as error:
+            self._show_error(str(error))
+            return
         if path.is_dir():
             self._show_error(f"{path} is a folder; choose a file inside it.")
             return

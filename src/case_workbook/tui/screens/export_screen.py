@@ -32,7 +32,11 @@ from case_workbook.tui.screens.dialogs import (
 )
 from case_workbook.tui.screens.new_case import form_css, shown_path
 from case_workbook.tui.screens.notice import MarkedCheckbox
-from case_workbook.tui.widgets.path_suggester import PathInput
+from case_workbook.tui.widgets.path_suggester import (
+    PathInput,
+    TypedPathError,
+    typed_path,
+)
 
 REPLACE_FILE = "Replace the file if it exists"
 REPLACE_BOTH = "Replace the file and its exhibit folder if they exist"
@@ -155,7 +159,16 @@ class ExportScreen(ShowsWorkerErrors, ModalScreen[None]):
         if not text:
             self._show_error("path-error", "Type where to write the export.")
             return None
-        path = Path(text).expanduser()
+        try:
+            path = typed_path(text)
+        except TypedPathError as error:
+            self._show_error("path-error", str(error))
+            return None
+        # A folder (or a name ending in a slash) is checked before an ending is
+        # added: "out/" must not become a file "out.xlsx" beside the folder.
+        if path.is_dir() or text.endswith("/"):
+            self._show_error("path-error", f"{path} is a folder; add a file name to write.")
+            return None
         if not path.suffix:
             path = path.with_name(path.name + self._format_suffix())
         if path.is_dir():

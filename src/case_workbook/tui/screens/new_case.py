@@ -25,7 +25,11 @@ from case_workbook.model.framework import (
 from case_workbook.store.errors import CaseFileError
 from case_workbook.tui.screens.dialogs import form_css, show_field_error
 from case_workbook.tui.screens.passphrase import NewPassphraseFields
-from case_workbook.tui.widgets.path_suggester import PathInput
+from case_workbook.tui.widgets.path_suggester import (
+    PathInput,
+    TypedPathError,
+    typed_path,
+)
 
 SUFFIX = ".cwb"
 
@@ -77,7 +81,12 @@ def new_case_path(text: str, exists_hint: str) -> tuple[Path | None, str]:
     text = text.strip()
     if not text:
         return None, "Type where to save the case file, for example ~/Documents/my-case.cwb."
-    path = Path(text).expanduser()
+    try:
+        path = typed_path(text)
+    except TypedPathError as error:
+        return None, str(error)
+    if path.is_dir() or text.endswith("/"):  # not a file "Documents.cwb" beside the folder
+        return None, f"{path} is a folder; add a name for the case file, such as my-case.cwb."
     if path.suffix.lower() != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
     if not path.parent.is_dir():

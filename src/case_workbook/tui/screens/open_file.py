@@ -15,7 +15,11 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
 from case_workbook.tui.screens.dialogs import show_field_error
 from case_workbook.tui.screens.new_case import default_folder, form_css, shown_path
-from case_workbook.tui.widgets.path_suggester import PathInput
+from case_workbook.tui.widgets.path_suggester import (
+    PathInput,
+    TypedPathError,
+    typed_path,
+)
 
 CASE_SUFFIX = ".cwb"
 WORKBOOK_SUFFIX = ".xlsx"
@@ -90,7 +94,10 @@ class OpenFileScreen(ModalScreen[Path | None]):
         if not text:
             self._show_error("Type the path of a case file, or choose one in the list.")
             return
-        self.choose(Path(text).expanduser())
+        try:
+            self.choose(typed_path(text))
+        except TypedPathError as error:
+            self._show_error(str(error))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -21,13 +21,31 @@ def _expand(text: str) -> Path:
     return Path(os.path.expanduser(text))
 
 
+class TypedPathError(ValueError):
+    """A typed path no file can have; str() is the sentence to show."""
+
+
+def typed_path(text: str) -> Path:
+    """The path a person typed, with ~ expanded. Python raises for a NUL and
+    for ~name of an unknown user (a typo away from ~/name); both become a
+    sentence instead of ending the app."""
+    if "\x00" in text:
+        raise TypedPathError("A path cannot contain a NUL character; type it again.")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        user = text.split(os.sep, 1)[0]
+        raise TypedPathError(f"{user} is not a home folder on this computer; for your own "
+                             "home folder type ~/ at the start.") from None
+
+
 def complete_path(value: str, suffixes: Iterable[str] = ()) -> str | None:
     """`value` completed from its folder's listing, or None.
 
     One match gives the whole name (a folder gets a trailing slash); several give
     their common start when it is longer than what was typed, else the first in
     order. Hidden entries are offered only once a dot has been typed."""
-    if not value:
+    if not value or "\x00" in value:  # no file has a NUL in its path
         return None
     folder_text, _, prefix = value.rpartition(os.sep)
     folder = _expand(folder_text + os.sep) if folder_text or value.startswith(os.sep) else Path(".")
