@@ -405,11 +405,6 @@ def test_a_full_disk_and_a_read_only_disk_never_show_the_content(marked, tmp_pat
             assert "read-only" in _no_content(result, f"read-only {name}")
 
 
-@pytest.mark.xfail(strict=True, reason="the workbook's sheets are streamed through openpyxl "
-                   "temporary files (plain XML of the case) in the temporary folder, also for a "
-                   "password-protected export, whose comment in core._export_workbook says the "
-                   "plain workbook never touches the disk; fix: RowSheet writes to memory when "
-                   "a password is given (core.py passes it; not editable here)")
 def test_a_password_protected_export_puts_no_plain_text_on_disk(marked, tmp_path):
     """With the temporary folder full, an export that needs no temporary file
     still works: so a pass proves no plain sheet went to disk."""

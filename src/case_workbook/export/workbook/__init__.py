@@ -117,7 +117,8 @@ def write_workbook(case: CaseFile, out: Path | IO[bytes], *, now: datetime | Non
                         created=case.created, header=case.header, settings=case.settings,
                         framework=case.framework, counters=case.counters(),
                         counsel_notes=case.counsel_notes)
-    wb = RowWorkbook()
+    # Written to memory (to be encrypted): the sheets stay in memory too.
+    wb = RowWorkbook(in_memory=not isinstance(out, (str, Path)))
     # File properties are metadata, not case data: XML-illegal characters are dropped.
     wb.properties.title = "".join(ch for ch in case.header.title[:255]
                                   if encode_cell_text(ch) == ch or ch in "_\r")

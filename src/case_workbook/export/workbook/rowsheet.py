@@ -16,6 +16,7 @@ pyproject.toml pins openpyxl to 3.1.x.
 from __future__ import annotations
 
 import contextlib
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.relationship import Relationship
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -77,12 +79,18 @@ _DIMENSION_SPACE = len(_DIMENSION.format("A1:XFD1048576"))
 
 
 class _RowSheetWriter(WorksheetWriter):
-    """openpyxl's sheet writer, over a plain file, with a raw channel."""
+    """openpyxl's sheet writer, over a plain temporary file or (`out` an
+    io.BytesIO) over memory, with a raw channel."""
 
     finishing = False  # set when the sheet is closed on purpose, not abandoned
 
+    @property
+    def in_memory(self) -> bool:
+        return isinstance(self.out, io.BytesIO)
+
     def get_stream(self):
-        out = open(self.out, "wb")
+        # The buffer is read after the sheet is closed, so it stays open.
+        out = _Unclosed(self.out) if self.in_memory else open(self.out, "wb")
         self.raw = lambda text: out.write(text.encode("utf-8"))
         self.tell = out.tell
         try:
@@ -112,9 +120,19 @@ class _RowSheetWriter(WorksheetWriter):
 
     def fill_dimension(self, ref: str) -> None:
         """After `close`: the used range into the place kept for it."""
+        text = _DIMENSION.format(ref).ljust(_DIMENSION_SPACE).encode("ascii")
+        if self.in_memory:
+            self.out.getbuffer()[self.dimension_at:self.dimension_at + len(text)] = text
+            return
         with open(self.out, "r+b") as out:
             out.seek(self.dimension_at)
-            out.write(_DIMENSION.format(ref).ljust(_DIMENSION_SPACE).encode("ascii"))
+            out.write(text)
+
+    def cleanup(self) -> None:
+        if self.in_memory:
+            self.out = io.BytesIO()  # let the sheet's text go
+        else:
+            super().cleanup()
 
     def write_hyperlinks(self) -> None:
         links: list[tuple[str, str | None, str | None]] = self.ws._row_links
@@ -152,7 +170,7 @@ class RowSheet(WriteOnlyWorksheet):
         if self._done:
             raise ValueError(f"sheet {self.title!r} is already written")
         if not self._open:
-            self._writer = _RowSheetWriter(self)
+            self._writer = _RowSheetWriter(self, io.BytesIO() if self.parent.in_memory else None)
             self._writer.write_top()
             self._writer.raw("<sheetData>")
             self._open = True
@@ -203,10 +221,13 @@ class RowSheet(WriteOnlyWorksheet):
 
 
 class RowWorkbook(Workbook):
-    """A write-only workbook whose sheets are `RowSheet`s."""
+    """A write-only workbook whose sheets are `RowSheet`s. `in_memory`: the
+    sheets are kept in memory, not in temporary files, so that a workbook
+    written to memory (to be encrypted) never puts its text on the disk."""
 
-    def __init__(self) -> None:
+    def __init__(self, in_memory: bool = False) -> None:
         super().__init__(write_only=True)
+        self.in_memory = in_memory
 
     def create_sheet(self, title: str | None = None, index: int | None = None) -> RowSheet:
         sheet = RowSheet(self, title)
@@ -219,7 +240,7 @@ class RowWorkbook(Workbook):
         archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
         self.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
         try:
-            ExcelWriter(self, archive).save()
+            _RowExcelWriter(self, archive).save()
         except BaseException:
             # A write failed (a full disk): let go of the archive now; left to
             # garbage collection, its close fails again and prints a traceback.
@@ -238,6 +259,34 @@ class RowWorkbook(Workbook):
                 writer.close()  # an abandoned sheet closes quietly (see get_stream)
             with contextlib.suppress(OSError, ValueError):  # already removed
                 writer.cleanup()
+
+
+class _RowExcelWriter(ExcelWriter):
+    def write_worksheet(self, ws) -> None:
+        if not isinstance(ws, RowSheet) or not ws.parent.in_memory:
+            super().write_worksheet(ws)
+            return
+        # openpyxl's own steps, with the sheet's text taken from memory.
+        if not ws.closed:
+            ws.close()
+        writer = ws._writer
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts, ws._drawing.images = ws._charts, ws._images
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.out.getvalue())
+        self.manifest.append(ws)
+        writer.cleanup()
+
+
+class _Unclosed:
+    """A memory buffer seen through a file's write/tell/close, whose close
+    leaves the buffer to be read."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self.write, self.tell = buffer.write, buffer.tell
+
+    def close(self) -> None:
+        pass
 
 
 def _close_quietly(handle) -> None:
