@@ -31,8 +31,10 @@ def data_dir() -> Path:
 
 
 def ensure_private_dir(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+    """The folder, made owner-only with each missing folder above it."""
+    from case_workbook.fileio import make_private_folder
+
+    return make_private_folder(folder)
 
 
 def local_zone_name() -> str:

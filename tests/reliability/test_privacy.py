@@ -237,9 +237,6 @@ def test_the_audit_sees_a_file_others_can_read(tmp_path):
     assert len(audit.open) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="core.ensure_private_dir (core.py, not editable here) "
-                   "creates a missing XDG data folder and its parents with the umask's mode; "
-                   "each missing parent should be made 0700, as the XDG spec asks")
 def test_missing_user_folders_are_created_owner_only(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
