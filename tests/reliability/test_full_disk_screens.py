@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from disk_support import fill, listing, mounted_small_disk, one_sentence
+from test_full_disk import _version_1_case
 from textual.widgets import Input, Static, TabbedContent
 
 from case_workbook.model.case import CaseHeader
@@ -67,3 +69,21 @@ async def test_saving_an_item_on_a_full_disk_says_so_and_the_app_goes_on(small_d
     with CaseFile.open(path) as case:
         assert sorted(t.summary for t in case.items()) == sorted(["saved before", typed])
     assert listing(small_disk) == ["case.cwb"]
+
+
+@pytest.mark.xfail(strict=True, reason="CaseFile._backup (store/case_file.py, not editable "
+                   "here) names the backup by the second and opens it with O_EXCL: a name "
+                   "already taken (a whole backup left by an upgrade the full disk stopped a "
+                   "moment before) raises FileExistsError, which ends the app")
+async def test_an_upgrade_whose_backup_name_is_taken_is_one_sentence(tmp_path):
+    path = tmp_path / "old.cwb"
+    _version_1_case(path, 3)
+    now = datetime.now(UTC)
+    for second in range(30):  # as left by tries that the full disk stopped
+        stamp = (now + timedelta(seconds=second)).strftime("%Y%m%d-%H%M%S")
+        (tmp_path / f"old.schema1-backup-{stamp}.cwb").write_bytes(b"an earlier try")
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+        assert app.is_running
