@@ -20,9 +20,23 @@ class UserError(Exception):
     """A problem the person can fix; str() is one sentence."""
 
 
+def visible(text: str) -> str:
+    """`text` with its control characters written out (a line break as \\n,
+    others as \\xNN): a path or value named in a sentence keeps it on one
+    line and cannot send escape sequences to the terminal."""
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return "".join(named.get(ch) or (f"\\x{ord(ch):02x}" if _is_control(ch) else ch)
+                   for ch in text)
+
+
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code < 0xA0
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one sentence, not a usage dump
-        self.exit(EXIT_USAGE, f"{self.prog}: {message.rstrip('.')}. "
+        self.exit(EXIT_USAGE, f"{self.prog}: {visible(message.rstrip('.'))}. "
                               f"See '{self.prog} --help'.\n")
 
 
@@ -64,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"case-workbook: something unexpected went wrong ({type(error).__name__}); "
                   "the case file was not changed by this command.", file=sys.stderr)
             return EXIT_INTERNAL
-        print(f"case-workbook: {message}", file=sys.stderr)
+        print(f"case-workbook: {visible(message)}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -513,8 +513,6 @@ def test_command_line_arguments_never_fail_unexpectedly(request, demo_exports, t
     check()
 
 
-@pytest.mark.xfail(strict=True, reason="cli.main prints a path's control characters raw: a "
-                   "line break splits the sentence, an escape sequence reaches the terminal")
 def test_a_path_with_a_line_break_is_refused_on_one_line(tmp_path, monkeypatch, capsys):
     from case_workbook.cli import main
 
