@@ -68,16 +68,19 @@ number = st.one_of(st.integers(0, 13), st.integers(1, 32), st.integers(0, 61),
 digits = st.sampled_from([str.maketrans("", ""), str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
                           str.maketrans("0123456789", "０１２３４５６７８９"),
                           str.maketrans("0123456789", "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗")])
-zone_text = st.one_of(st.sampled_from(["", " UTC", " Z", " GMT", " EST", " UTC+14", " UTC-13",
-                                       " +01:00", " -99:99", " +05:45", " Etc/GMT+15",
-                                       " Europe/Nowhere", " europe/berlin", " ../../etc/passwd"]),
-                      st.builds(lambda s, h: f" UTC{s}{h}", st.sampled_from("+-"), number))
+zone_text = st.one_of(
+    st.just(""), st.just(""), st.sampled_from([" UTC", " Z", " GMT", " +01:00", " UTC-5",
+                                               " Europe/Berlin", " europe/berlin"]),
+    st.sampled_from([" EST", " UTC+14", " UTC-13", " -99:99", " +05:45", " Etc/GMT+15",
+                     " Europe/Nowhere", " ../../etc/passwd"]),
+    st.builds(lambda s, h: f" UTC{s}{h}", st.sampled_from("+-"), number))
 
 
 @st.composite
 def near_valid_when(draw) -> str:
-    n = [draw(number) for _ in range(6)]
-    n[0] = draw(st.one_of(st.integers(1990, 2030), number))  # the year
+    # year, month, day, hour, minute, second: mostly plausible, sometimes any number
+    plausible = [(1990, 2030), (1, 12), (1, 28), (0, 23), (0, 59), (0, 59)]
+    n = [draw(st.one_of(*[st.integers(low, high)] * 3, number)) for low, high in plausible]
     month = draw(st.sampled_from(MONTHS))
     shapes = [f"{n[0]}-{n[1]:02d}-{n[2]:02d}", f"{n[0]}-{n[1]}-{n[2]} {n[3]}:{n[4]}",
               f"{n[2]} {month} {n[0]}", f"{month} {n[2]}, {n[0]}", f"{n[2]}/{n[1]}/{n[0]}",
