@@ -46,12 +46,16 @@ def build_case_with(target: Path | str, header: CaseHeader, framework: Framework
         raise CaseFileError(f"The folder {target.parent} does not exist.")
     temp = target.with_name(f".{target.name}.{os.getpid()}.building")
     try:
-        case = CaseFile.create(temp, header, framework, settings, actor=actor,
-                               passphrase=passphrase)
         try:
-            fill(case)
-        finally:
-            case.close()
+            case = CaseFile.create(temp, header, framework, settings, actor=actor,
+                                   passphrase=passphrase)
+            try:
+                fill(case)
+            finally:
+                case.close()
+        except CaseFileError as error:
+            # The person asked for `target`; the hidden name is ours.
+            raise type(error)(str(error).replace(temp.name, target.name)) from None
         try:
             os.link(temp, target)  # fails rather than replace a file made meanwhile
         except FileExistsError:
