@@ -338,6 +338,8 @@ def _connect(path: Path, readonly: bool = False, key: str | None = None) -> sqli
     writing at the SQLite level (then refuses writes with query_only), because
     only such a connection removes the -wal and -shm files when it closes; on
     a read-only disk it falls back to SQLite's immutable mode."""
+    beside = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    existed = [file.exists() for file in beside]
     conn = driver.connect(path, key=key)
     try:
         if readonly:
@@ -350,11 +352,25 @@ def _connect(path: Path, readonly: bool = False, key: str | None = None) -> sqli
         conn.close()
         if not readonly or driver.is_not_a_database(error):
             raise
+        _remove_made_beside(beside, existed)
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
         conn = driver.connect(uri, key=key, uri=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
+
+
+def _remove_made_beside(beside: list[Path], existed: list[bool]) -> None:
+    """A read-only open that failed (a full disk, a read-only folder) may
+    have left an empty log and a partial index beside the case: they held
+    nothing, and only this open had made them."""
+    wal, shm = beside
+    if existed[0] or not wal.exists() or wal.stat().st_size:
+        return  # not ours, or it holds pages: part of the case
+    for file, was_there in zip(beside, existed):
+        if not was_there:
+            with contextlib.suppress(OSError):
+                file.unlink()
 
 
 def _check_decrypted_header(conn: sqlite3.Connection, path: Path) -> None:
@@ -400,16 +416,28 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int, key: str | None)
     """Copy the case, as it is, before a migration changes it (encrypted with
     the same passphrase when the case is)."""
     stamp = _now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{path.suffix}")
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+    for attempt in range(1, 100):
+        # A second try within the same second (after a full disk) gets "-2".
+        extra = "" if attempt == 1 else f"-{attempt}"
+        target = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{extra}{path.suffix}")
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        break
+    else:
+        raise CaseFileError(f"Could not name a backup copy of {path.name} before upgrading it; "
+                            "nothing was changed.")
     try:
         dest = driver.connect(target, key=key)
         with contextlib.closing(dest):
             conn.backup(dest)
             dest.execute("PRAGMA journal_mode = DELETE")
     except BaseException:
-        with contextlib.suppress(OSError):
-            target.unlink()
+        # The copy is in WAL mode until its last step: its log files go too.
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
         raise
     return target

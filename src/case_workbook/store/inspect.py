@@ -87,8 +87,12 @@ def check_case_header(path: Path) -> int:
         raise CaseFileError(f"{path} is damaged: it holds no case-workbook data.")
     size = info.st_size
     # The page count in the header is trustworthy only when written by the same
-    # change as the counter (SQLite's own rule).
-    if size % page_size or (valid_for == change_counter and size < page_count * page_size):
+    # change as the counter (SQLite's own rule). With a log beside, the file may
+    # be shorter than its header says: a copy from the log into it was cut short
+    # (a full disk), the log still holds every page, and SQLite's check decides.
+    log = Path(f"{path}-wal")
+    if (size % page_size or (valid_for == change_counter and size < page_count * page_size)) \
+            and not (log.is_file() and log.stat().st_size > 0):
         raise CaseFileError(
             f"{path} is damaged: it is shorter than its own header says (truncated)."
         )
