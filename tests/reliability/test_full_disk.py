@@ -121,9 +121,6 @@ def test_edits_on_a_full_disk_fail_in_one_sentence_and_lose_nothing(small_disk, 
     assert listing(small_disk) == ["case.cwb"]
 
 
-@pytest.mark.xfail(strict=True, reason="check_case_header (store/inspect.py, not editable "
-                   "here) calls the main file truncated when its header counts pages still "
-                   "only in the -wal beside it, as after a checkpoint the full disk cut short")
 def test_a_case_closed_on_a_full_disk_opens_once_there_is_room(small_disk):
     """Closing copies the log into the main file; on a full disk that copy
     stops part way, which is safe (the log keeps every page). The case must
@@ -417,24 +414,14 @@ def test_upgrade_on_a_full_disk_keeps_the_old_case_and_says_so_in_one_sentence(s
         assert "rollback" not in sentence and "transaction" not in sentence, sentence
 
 
-@pytest.mark.xfail(strict=True, reason="CaseFile._backup removes only the backup file, not "
-                   "the -wal/-shm SQLite makes beside it (the backup copies the WAL-mode "
-                   "header): store/case_file.py, which this helper may not edit")
 def test_a_failed_upgrade_leaves_no_backup_fragment(small_disk):
     assert _upgrade_sweep(small_disk)["fragments"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="after an upgrade committed to the log whose copy into "
-                   "the main file the full disk cut short, check_case_header (store/inspect.py) "
-                   "calls the case truncated; and a second try within the same second finds "
-                   "the first try's backup name taken (FileExistsError from CaseFile._backup)")
 def test_after_a_refused_upgrade_the_case_opens_once_there_is_room(small_disk):
     assert _upgrade_sweep(small_disk, reopen=True)["reopen"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="a read-only open on a full disk falls back to "
-                   "SQLite's immutable mode and leaves the -wal and a partial -shm it made "
-                   "beside the case: _connect in store/case_file.py, not editable here")
 def test_export_of_a_case_on_a_full_disk_leaves_nothing_beside_it(tmp_path, small_disk):
     case = small_disk / "case.cwb"
     with CaseFile.create(case, CaseHeader(title="On a full disk"), FRAMEWORK) as opened:
