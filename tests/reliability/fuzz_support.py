@@ -55,13 +55,17 @@ _PYTHON_WORDS = re.compile(r"Traceback|Error\b|Exception|pydantic|\bNone\b|<clas
                            r"line \d+, in ")
 
 
-def assert_one_sentence(message: str, *, allowed_prefix: str = "") -> None:
-    """One line of text that ends as a sentence does, with no Python in it."""
+def assert_one_sentence(message: str, *, typed: tuple[str, ...] = ()) -> None:
+    """One line of text that ends as a sentence does, with no Python in it
+    (what the person typed, echoed back, may say anything)."""
     assert message, "an empty message"
     assert "\n" not in message.strip(), f"more than one line: {message!r}"
     assert message.strip()[-1] in ".?", f"not a sentence: {message!r}"
-    assert not _PYTHON_WORDS.search(message.replace(allowed_prefix, "")), \
-        f"Python leaks into: {message!r}"
+    own = message
+    for text in sorted(typed, key=len, reverse=True):
+        if text:  # as typed, or with its control characters escaped
+            own = own.replace(text, "").replace(repr(text)[1:-1], "")
+    assert not _PYTHON_WORDS.search(own), f"Python leaks into: {message!r}"
 
 
 def files_in(folder: Path) -> list[str]:
