@@ -26,7 +26,7 @@ from case_workbook import __version__
 from case_workbook.model.case import CaseHeader, CaseSettings
 from case_workbook.model.framework import Framework
 from case_workbook.store import driver
-from case_workbook.store.check_alongside import CheckAlongside, damaged_sentence
+from case_workbook.store.check_alongside import CheckAlongside
 from case_workbook.store.driver import ERRORS, WrongPassphraseError
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.inspect import (
@@ -36,8 +36,16 @@ from case_workbook.store.inspect import (
 )
 from case_workbook.store.items_mixin import ItemsMixin
 from case_workbook.store.lock import CaseLock
-from case_workbook.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+from case_workbook.store.schema import SCHEMA_VERSION, migrate
 from case_workbook.store.sqlite_errors import case_error
+from case_workbook.store.sqlite_file import (
+    backup_copy,
+    check_decrypted_header,
+    connect_case,
+    quick_check,
+    transaction_on,
+    verify_tables,
+)
 
 
 def _now() -> datetime:
@@ -93,9 +101,9 @@ class CaseFile(ItemsMixin):
             lock.release()
             raise CaseFileError(f"Could not create {path}: {error.strerror}.") from None
         try:
-            conn = _connect(path, key=passphrase)
+            conn = connect_case(path, key=passphrase)
             migrate(conn)
-            with _transaction(conn, path, "create"):
+            with transaction_on(conn, path, "create"):
                 meta = {
                     "case_id": uuid.uuid4().hex,
                     "created": _now().isoformat(),
@@ -146,12 +154,12 @@ class CaseFile(ItemsMixin):
             lock = CaseLock(path)
             lock.acquire()
         try:
-            conn = _connect(path, readonly=readonly, key=key)
+            conn = connect_case(path, readonly=readonly, key=key)
             alongside: CheckAlongside | None = None
             try:
                 if key is not None:
-                    _check_decrypted_header(conn, path)
-                _verify_tables(conn, path)
+                    check_decrypted_header(conn, path)
+                verify_tables(conn, path)
                 backup = None
                 # The log of a crashed session may hold a newer version than
                 # the main file's header said.
@@ -161,12 +169,12 @@ class CaseFile(ItemsMixin):
                 if verify and check_alongside and version == SCHEMA_VERSION and not readonly:
                     alongside = CheckAlongside(path, key)
                 elif verify:
-                    _quick_check(conn, path)
+                    quick_check(conn, path)
                 if version > SCHEMA_VERSION:
                     raise CaseFileError(f"{path} was written by a newer version of "
                                         "case-workbook; update case-workbook to open it.")
                 if version < SCHEMA_VERSION and not readonly:
-                    backup = _backup(conn, path, version, key)
+                    backup = backup_copy(conn, path, version, key)
                     migrate(conn)
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 case = cls(path, conn, lock, actor or _actor(), key=key)
@@ -309,7 +317,7 @@ class CaseFile(ItemsMixin):
             # SQLite would go on writing into a file no longer at this path.
             raise CaseFileError(f"{self.path} was moved, replaced or deleted while it was "
                                 "open, so this change was not saved; open the case again.")
-        with _transaction(self.conn, self.path, doing):
+        with transaction_on(self.conn, self.path, doing):
             yield self.conn
         self.last_saved = _now()
 
@@ -331,113 +339,3 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
-
-
-def _connect(path: Path, readonly: bool = False, key: str | None = None) -> sqlite3.Connection:
-    """A connection in WAL mode. A read-only one still opens the file for
-    writing at the SQLite level (then refuses writes with query_only), because
-    only such a connection removes the -wal and -shm files when it closes; on
-    a read-only disk it falls back to SQLite's immutable mode."""
-    beside = [Path(f"{path}-wal"), Path(f"{path}-shm")]
-    existed = [file.exists() for file in beside]
-    conn = driver.connect(path, key=key)
-    try:
-        if readonly:
-            conn.execute("PRAGMA query_only = ON")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        else:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-    except ERRORS as error:
-        conn.close()
-        if not readonly or driver.is_not_a_database(error):
-            raise
-        _remove_made_beside(beside, existed)
-        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        conn = driver.connect(uri, key=key, uri=True)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA trusted_schema = OFF")
-    return conn
-
-
-def _remove_made_beside(beside: list[Path], existed: list[bool]) -> None:
-    """A read-only open that failed (a full disk, a read-only folder) may
-    have left an empty log and a partial index beside the case: they held
-    nothing, and only this open had made them."""
-    wal, shm = beside
-    if existed[0] or not wal.exists() or wal.stat().st_size:
-        return  # not ours, or it holds pages: part of the case
-    for file, was_there in zip(beside, existed):
-        if not was_there:
-            with contextlib.suppress(OSError):
-                file.unlink()
-
-
-def _check_decrypted_header(conn: sqlite3.Connection, path: Path) -> None:
-    """What check_case_header reads from a plain file's bytes, read through
-    the key (the first read is also where a wrong passphrase shows)."""
-    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-        raise CaseFileError(f"{path} is a database but not a case-workbook case file.")
-    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-        raise CaseFileError(f"{path} is damaged: it holds no case-workbook data.")
-
-
-def _verify_tables(conn: sqlite3.Connection, path: Path) -> None:
-    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if not {"meta", "items", "activity", "counters"} <= names:
-        raise CaseFileError(f"{path} is damaged: parts of the case are missing.")
-
-
-def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
-    """Refuse a damaged file before anything is written to it."""
-    result = conn.execute("PRAGMA quick_check(1)").fetchone()
-    if result is None or result[0] != "ok":
-        raise CaseFileError(damaged_sentence(path))
-
-
-@contextlib.contextmanager
-def _transaction(conn: sqlite3.Connection, path: Path, doing: str) -> Iterator[None]:
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except ERRORS as error:
-        raise case_error(error, path, doing) from None
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException as error:
-        with contextlib.suppress(*ERRORS):
-            conn.execute("ROLLBACK")
-        if isinstance(error, ERRORS):
-            raise case_error(error, path, doing) from None
-        raise
-
-
-def _backup(conn: sqlite3.Connection, path: Path, version: int, key: str | None) -> Path:
-    """Copy the case, as it is, before a migration changes it (encrypted with
-    the same passphrase when the case is)."""
-    stamp = _now().strftime("%Y%m%d-%H%M%S")
-    for attempt in range(1, 100):
-        # A second try within the same second (after a full disk) gets "-2".
-        extra = "" if attempt == 1 else f"-{attempt}"
-        target = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{extra}{path.suffix}")
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        break
-    else:
-        raise CaseFileError(f"Could not name a backup copy of {path.name} before upgrading it; "
-                            "nothing was changed.")
-    try:
-        dest = driver.connect(target, key=key)
-        with contextlib.closing(dest):
-            conn.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
-    except BaseException:
-        # The copy is in WAL mode until its last step: its log files go too.
-        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-        raise
-    return target
