@@ -175,7 +175,7 @@ def test_a_sheet_cut_short_by_the_file_size_limit_is_one_sentence(demo_case, tmp
     """Below 20 kB a sheet's own temporary file fails, while openpyxl holds it:
     the failure used to print a traceback when the abandoned sheet was
     collected. (A limit this low also stops SQLite's shared-memory file, so
-    the case is copied: see the xfail about files left beside the case.)"""
+    the case is copied, so that nothing is left beside the original.)"""
     case = tmp_path / "copy.cwb"
     case.write_bytes(demo_case.read_bytes())
     out_dir = tmp_path / "out"

@@ -71,10 +71,6 @@ async def test_saving_an_item_on_a_full_disk_says_so_and_the_app_goes_on(small_d
     assert listing(small_disk) == ["case.cwb"]
 
 
-@pytest.mark.xfail(strict=True, reason="CaseFile._backup (store/case_file.py, not editable "
-                   "here) names the backup by the second and opens it with O_EXCL: a name "
-                   "already taken (a whole backup left by an upgrade the full disk stopped a "
-                   "moment before) raises FileExistsError, which ends the app")
 async def test_an_upgrade_whose_backup_name_is_taken_is_one_sentence(tmp_path):
     path = tmp_path / "old.cwb"
     _version_1_case(path, 3)

@@ -13,13 +13,15 @@ _SQLITE_FULL = 13
 _SQLITE_CANTOPEN = 14
 _SQLITE_NOTADB = 26
 _SQLITE_BUSY = 5
+# The shared-memory index beside the case could not grow: on Linux, a full disk.
+_SQLITE_IOERR_SHMSIZE = _SQLITE_IOERR | (19 << 8)
 
 
 def case_error(error: Exception, path: Path, doing: str) -> CaseFileError:
     """`error`: either driver's database error (see driver.py)."""
     code = getattr(error, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
-    if primary == _SQLITE_FULL:
+    if primary == _SQLITE_FULL or code == _SQLITE_IOERR_SHMSIZE:
         what = "the disk is full; free some space and try again — nothing was lost"
     elif primary == _SQLITE_READONLY:
         what = "the file or its folder is read-only"
