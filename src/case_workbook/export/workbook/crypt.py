@@ -10,6 +10,8 @@ person and turns every failure into one sentence.
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -34,6 +36,8 @@ def is_encrypted(path: Path) -> bool:
     """True when `path` is an encrypted Office package (an OLE compound file
     with an EncryptionInfo stream); False for a plain .xlsx, a damaged file or
     anything else. OSError from reading may propagate."""
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe or a device: a read may never end
+        return False
     with open(path, "rb") as handle:
         if handle.read(len(OLE_MAGIC)) != OLE_MAGIC:
             return False

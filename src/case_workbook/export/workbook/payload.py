@@ -38,6 +38,9 @@ SHEET = "case-workbook data"
 MARK = "case-workbook data"
 VERSION = 1
 PIECE = 32_000  # under Excel's 32,767-character cell limit
+# The case JSON inflates about 5 times (zlib level 1); a zlib bomb, 1,000
+# times. More than this is refused before it is held in memory.
+MAX_RATIO, RATIO_FLOOR = 40, 64 * 1024**2
 
 
 class PayloadError(Exception):
@@ -138,17 +141,35 @@ def read_payload(rows: Iterator[tuple], name: str) -> CaseDocument:
     if not last or _number(last[3]) != len(pieces):
         raise PayloadError(damaged)
     try:
-        unpack = zlib.decompressobj()
-        raw = unpack.decompress(base64.b64decode("".join(pieces), validate=True))
-        raw += unpack.flush()
+        packed = base64.b64decode("".join(pieces), validate=True)
+        raw = _inflate(packed, max(RATIO_FLOOR, MAX_RATIO * len(packed)))
     except (ValueError, zlib.error):
         raise PayloadError(damaged) from None
+    if raw is None:
+        raise PayloadError(f"The case data inside {name} would expand to far more than a case "
+                           "holds, so it was not read.")
     if hashlib.sha256(raw).hexdigest() != _text(last[1]):
         raise PayloadError(damaged)
     try:
         return CaseDocument.model_validate_json(raw)
     except ValidationError:
         raise PayloadError(damaged) from None
+
+
+def _inflate(packed: bytes, limit: int) -> bytes | None:
+    """The zlib stream `packed` inflated, or None if that is over `limit`
+    bytes. Measured first a block at a time and let go, so a bomb is never
+    held; only what is within the limit is inflated whole."""
+    unpack, size, rest = zlib.decompressobj(), 0, packed
+    while rest:
+        size += len(unpack.decompress(rest, _BLOCK))
+        rest = unpack.unconsumed_tail
+        if size > limit:
+            return None
+    return zlib.decompress(packed)
+
+
+_BLOCK = 16 * 1024**2
 
 
 def _text(value: object) -> str:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import stat
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +34,9 @@ from case_workbook.store.exhibits import CHUNK, store_blob
 
 from . import each_sent_sheet
 from .compare import Block, CellChange, NoteFound, compare_sheet
+from .package import UnsafeWorkbook, check_package
 from .payload import SHEET, PayloadError, read_payload
-from .sheet_values import sheet_values
+from .sheet_values import MAX_ROWS, sheet_values
 from .sheets import question_note_key, theme_note_key
 
 
@@ -87,6 +89,8 @@ def open_workbook(source: Path, password: str | None = None) -> openpyxl.Workboo
     try:
         if source.is_dir():
             raise WorkbookReadError(f"{source} is a folder, not a workbook.")
+        if not stat.S_ISREG(source.stat().st_mode):  # a pipe or a device: reading may never end
+            raise WorkbookReadError(f"{source} is not a regular file, so not a workbook.")
         if is_encrypted(source):
             if password is None:
                 raise WorkbookReadError(f"{name} is protected by a password; "
@@ -96,7 +100,10 @@ def open_workbook(source: Path, password: str | None = None) -> openpyxl.Workboo
             data: Path | io.BytesIO = io.BytesIO(decrypt_bytes(source, password))
         else:
             data = source
+        check_package(data, name)  # a zip bomb or a DTD: refused before openpyxl reads it
         return openpyxl.load_workbook(data, read_only=True, data_only=False)
+    except UnsafeWorkbook as error:
+        raise WorkbookReadError(str(error)) from None
     except OSError as error:
         from case_workbook.fileio import describe_os_error
 
@@ -118,9 +125,18 @@ def read_document(wb: openpyxl.Workbook, name: str) -> CaseDocument:
                                 "case in it to rebuild.")
     rows = (row[:4] for row in wb[SHEET].iter_rows(max_col=4, values_only=True))
     try:
-        return read_payload(rows, name)
+        return read_payload(_within_excel(rows), name)
     except PayloadError as error:
         raise WorkbookReadError(str(error)) from None
+
+
+def _within_excel(rows: Iterator[tuple]) -> Iterator[tuple]:
+    # openpyxl yields every row missing before a numbered one: a row numbered
+    # 10^11 would keep it busy for hours.
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise ValueError("a row beyond Excel's last row")
+        yield row
 
 
 @collector_paused()

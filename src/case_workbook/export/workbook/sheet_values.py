@@ -25,6 +25,12 @@ _TEXT = f"{{{SHEET_MAIN_NS}}}t"
 _VALUE = f"{{{SHEET_MAIN_NS}}}v"
 _HYPERLINKS = f"{{{SHEET_MAIN_NS}}}hyperlinks"
 _DIGITS = "0123456789"
+# A returned sheet is refused (as damaged) beyond Excel's own limits, and when
+# padding its rows to the width it states would make more cells than any
+# workbook of ours has (a 50,000-item export has about a million): a few
+# bytes of XML must not become gigabytes of rows.
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+MAX_CELLS = 20_000_000
 
 
 def _number(text: str) -> int | float:
@@ -42,7 +48,7 @@ def _row_number(row: Element, previous: int) -> int:
     except ValueError:
         number = float(r)  # a ValueError here is a damaged sheet, as in openpyxl
         if not number.is_integer():
-            raise ValueError(f"{r} is not a valid row number") from None
+            raise ValueError("not a valid row number") from None
         return int(number)
 
 
@@ -99,6 +105,9 @@ def sheet_values(ws: ReadOnlyWorksheet) -> list[tuple]:
     (missing cells and rows as None), as openpyxl's `iter_rows(values_only=True)`."""
     reader = _CellReader(ws)
     max_col, max_row = ws.max_column, ws.max_row
+    if (max_col or 0) > MAX_COLUMNS or (max_row or 0) > MAX_ROWS:
+        raise ValueError("the sheet states a size beyond Excel's limits")
+    cells_left = MAX_CELLS
     empty: tuple = (None,) * max_col if max_col is not None else ()
     rows: list[tuple] = []
     counter, number, last = 1, 1, 0
@@ -109,8 +118,13 @@ def sheet_values(ws: ReadOnlyWorksheet) -> list[tuple]:
             if element.tag != _ROW:
                 continue
             number = last = _row_number(element, last)
+            if number > MAX_ROWS:
+                raise ValueError("a row beyond Excel's last row")
             cells = reader.row(element)
             element.clear()
+            cells_left -= max(max_col or 0, cells[-1][0] if cells else 0)
+            if cells_left < 0:
+                raise ValueError("more cells than a workbook of ours holds")
             if max_row is not None and number > max_row:
                 break
             while counter < number:
