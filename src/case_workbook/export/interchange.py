@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -88,22 +90,36 @@ def read_json(path: Path) -> CaseDocument:
     try:
         if path.is_dir():
             raise InterchangeError(f"{path} is a folder, not a JSON file.")
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe or a device: reading could never end
+            raise InterchangeError(f"{path} is not a regular file, so it is not a case export.")
         if path.stat().st_size > MAX_JSON_BYTES:
             raise InterchangeError(f"{path} is too large to be a case export.")
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
         raise InterchangeError(describe_os_error(error, path, "read")) from None
+    except MemoryError:
+        raise _too_large(path) from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        del raw  # a large file is not held twice while it is parsed
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except UnicodeDecodeError:
         raise InterchangeError(f"{path} is not UTF-8 text, so it is not a case export.") from None
     except json.JSONDecodeError as error:
         raise InterchangeError(
             f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg.lower()}).") from None
+    except _DuplicateKey:
+        raise InterchangeError(f"{path} is not a valid case export: a name appears twice in "
+                               "the same object, so which value counts is unclear.") from None
     except RecursionError:
         raise InterchangeError(f"{path} is nested too deeply to be a case export.") from None
+    except MemoryError:
+        raise _too_large(path) from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise InterchangeError(f"{path} is not a valid case export: it holds a number too "
+                               "long to be one of its values.") from None
     if not isinstance(data, dict) or data.get("format") != "case-workbook":
         raise InterchangeError(f"{path} is not a case-workbook export (no \"format\": "
                                "\"case-workbook\" at the top).")
@@ -114,16 +130,46 @@ def read_json(path: Path) -> CaseDocument:
             else "an unknown version"
         raise InterchangeError(f"{path} uses export format {named}; "
                                "this version of case-workbook reads version 1.")
+    _check_kinds(data.get("items"), path)
     try:
         document = CaseDocument.model_validate(data)
     except ValidationError as error:
         raise InterchangeError(f"{path} is not a valid case export: {explain(error)}.") from None
     except RecursionError:
         raise InterchangeError(f"{path} is nested too deeply to be a case export.") from None
+    except MemoryError:
+        raise _too_large(path) from None
     if missing := document.missing_files():
         raise InterchangeError(f"{path} is not a valid case export: the file of exhibit "
                                f"{missing[0]} is missing from \"files\".")
     return document
+
+
+def _check_kinds(items: object, path: Path) -> None:
+    # Said here rather than by pydantic, which copies an unknown kind (any
+    # text, a 100 MB one too) into its error more than once.
+    known = {kind.value for kind in Kind}
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if isinstance(kind, str) and kind not in known:
+            raise InterchangeError(f"{path} is not a valid case export: items[{index}]: its "
+                                   "kind is not one this version of case-workbook knows.")
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # json keeps the last of two equal names silently; a case export never repeats one.
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _DuplicateKey
+    return data
+
+
+def _too_large(path: Path) -> InterchangeError:
+    return InterchangeError(f"{path} is too large to read with the memory this computer has.")
 
 
 def explain(error: ValidationError) -> str:
@@ -137,15 +183,24 @@ def explain(error: ValidationError) -> str:
     for part in loc[:-1] if unknown else loc:
         if isinstance(part, int):
             where += f"[{part}]"
+        elif not _FIELD_NAME.fullmatch(part):  # a name the file chose (a key of a table)
+            where += "[…]"
         elif not _is_tag(part):
             where += f".{part}" if where else str(part)
     message = first["msg"]
     message = message[0].lower() + message[1:] if message else "not valid"
     if unknown:
         message = "it has a field this version of case-workbook does not know"
+    elif first["type"] == "union_tag_invalid":  # pydantic's message repeats the kind given
+        message = "its kind is not one this version of case-workbook knows"
+    elif len(message) > 200:  # a message that carries the file's own text along
+        message = "its value is not valid"
     more = len(problems) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"{where or 'the top level'}: {message}{suffix}"
+
+
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def _is_tag(part: object) -> bool:

@@ -45,13 +45,14 @@ class CaseDocument(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseDocument:
-        seen: set[str] = set()
-        for item in self.items:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(self.items):
             if not item.id:
                 raise ValueError(f"an item of kind {item.kind.value} has no id")
             if item.id in seen:
-                raise ValueError(f"the id {item.id} is used twice")
-            seen.add(item.id)
+                # Named by place: an id in a file from elsewhere can be any text.
+                raise ValueError(f"items[{seen[item.id]}] and items[{index}] have the same id")
+            seen[item.id] = index
         for key in self.files:
             if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
                 raise ValueError(f"'files' has a key that is not a SHA-256 hash: {key[:70]!r}")
