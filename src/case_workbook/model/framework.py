@@ -13,6 +13,7 @@ sentence naming the file, the field path and what is wrong.
 from __future__ import annotations
 
 import re
+import stat
 import string
 import tomllib
 from collections.abc import Iterable
@@ -174,6 +175,8 @@ def load_framework_file(path: Path | str) -> Framework:
     try:
         if path.is_dir():
             raise FrameworkError(f"{label}: is a folder, not a framework file.")
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe or a device: reading could never end
+            raise FrameworkError(f"{label}: is not a regular file, so not a framework file.")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise FrameworkError(f"{label}: is larger than 1 MiB, too large for a framework file.")
         with path.open("rb") as handle:
@@ -202,6 +205,11 @@ def parse_framework(data: bytes, label: str) -> Framework:
         document: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FrameworkError(f"{label}: {_toml_problem(str(exc))}") from None
+    except RecursionError:  # tomllib is written in Python and recurses into nested values
+        raise FrameworkError(f"{label}: is nested too deeply to be a framework file.") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise FrameworkError(
+            f"{label}: holds a number too long to be one of its values.") from None
     if not isinstance(document, dict):
         raise FrameworkError(f"{label}: the top level must be a table of fields.")
     try:
@@ -298,6 +306,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
             out += f"[{part}]"
         elif part == "[key]":  # pydantic's marker for a problem with a table's key
             out += " (the name)"
+        elif len(part) > 64:  # no field is named so; not repeated back at length
+            out += "[…]"
         elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
             out += f".{part}" if out else part
         else:
