@@ -85,6 +85,11 @@ def deflate_repeating(unit: bytes, total: int, head: bytes = b"", tail: bytes = 
             break
         bits.copy(MATCH, len(unit))
         left -= MATCH
+    if bits.count % 8 and left > 1 << 20:
+        # A copy of an even number of bits never reaches a whole byte: the unit's
+        # length must be 1-4, 9-16, 33-64, 129-256, ... (its distance code then
+        # has an even number of extra bits).
+        raise ValueError("this unit length makes no repeating bytes; choose another")
     if bits.count % 8 == 0 and left >= 8 * MATCH:
         out.append(bits.take_bytes())
         group = _Bits()

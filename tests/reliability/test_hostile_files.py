@@ -21,10 +21,12 @@ import resource
 import stat
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import pytest
-from hostile_corpus import CORPUS, EXE, build_base
+from deflate_bomb import crc32_repeating, deflate_repeating, zlib_zeros
+from hostile_corpus import CORPUS, DEFAULT_PEAK_MIB, EXE, build_base
 
 ADDRESS_SPACE = 1 << 30
 TIMEOUT = 30.0  # seconds; a hang (a FIFO read, a loop over 10^11 rows) fails the test
@@ -133,6 +135,30 @@ def test_the_corpus_is_large_and_spread_over_every_family():
     assert len(CORPUS) >= 60
     assert set(families) == {"case", "workbook", "json", "framework"}
     assert min(families.values()) >= 15, families
+
+
+def test_the_files_the_corpus_breaks_are_accepted_under_the_same_limits(base, tmp_path):
+    # The control: a refusal above is the file's doing, not the harness's.
+    folder = tmp_path / "control"
+    folder.mkdir()
+    (folder / "f.toml").write_text(base.framework, encoding="utf-8")
+    for argv in (["check", str(base.case)], ["import", str(base.workbook), "-o", "w.cwb"],
+                 ["import", str(base.json), "-o", "j.cwb"],
+                 ["new", "n.cwb", "--title", "T", "--framework-file", "f.toml"]):
+        code, out, err, peak_mib, killed = run_bounded(argv, folder, tmp_path / "logs")
+        assert (code, err, killed) == (0, "", False)
+        assert peak_mib <= DEFAULT_PEAK_MIB
+
+
+@pytest.mark.parametrize("unit, total", [(b"\0", 1), (b"\0", 100_000), (b"<row/>" * 7, 10**6 + 3),
+                                         (b"x" * 200, 3 * 258 * 8 + 2)])
+def test_the_hand_made_bombs_inflate_to_what_they_say(unit, total):
+    head, tail = b"<worksheet>", b"</worksheet>"
+    stream = deflate_repeating(unit, total, head, tail)
+    whole = head + (unit * (total // len(unit) + 1))[:total] + tail
+    assert zlib.decompress(stream, -15) == whole
+    assert crc32_repeating(unit, total, head, tail) == zlib.crc32(whole)
+    assert zlib.decompress(zlib_zeros(total)) == bytes(total)
 
 
 @pytest.mark.parametrize("name", _params())
