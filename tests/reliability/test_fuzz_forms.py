@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app_thread import AppThread
 from fuzz_support import (
+    ADD_FILE_EXAMPLES,
     EXPORT_PATH_EXAMPLES,
     ITEM_FORM_EXAMPLES,
     NEW_CASE_EXAMPLES,
@@ -32,6 +33,7 @@ from case_workbook.model.framework import load_builtin
 from case_workbook.model.items import Kind, Person, Threat
 from case_workbook.store.case_file import CaseFile
 from case_workbook.tui.app import CaseWorkbookApp
+from case_workbook.tui.screens.add_file import AddFileScreen
 from case_workbook.tui.screens.case_screen import CaseScreen
 from case_workbook.tui.screens.export_screen import ExportScreen
 from case_workbook.tui.screens.item_form import ItemFormScreen
@@ -326,6 +328,61 @@ def test_open_file_path_takes_any_text(request, tmp_path, monkeypatch):
         assert_alive(app)
         assert chosen is not None or errors
         event("refused" if errors else "chosen")
+
+    with AppThread(app) as runner:
+        check()
+
+
+# --- adding a file as an exhibit --------------------------------------------------------
+
+def test_add_file_fields_take_any_text(request, tmp_path):
+    path = a_case(tmp_path / "case.cwb")
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+
+    async def add(pilot, app, source: str, texts: tuple[str, str, str]):
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AddFileScreen))
+        dialog = app.screen
+        dialog.query_one("#path", Input).value = source
+        for field, text in zip(("summary", "custody", "bates"), texts, strict=True):
+            dialog.query_one(f"#{field}", Input).value = text
+        await pilot.pause()
+        held = [dialog.query_one(f"#{f}", Input).value for f in ("summary", "custody", "bates")]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not dialog
+                    or (not dialog.busy and shown_errors(dialog)), tries=1000)
+        if app.screen is dialog:
+            errors = shown_errors(dialog)
+            dialog.dismiss(None)
+            return held, errors
+        return held, None
+
+    @examples(request, ADD_FILE_EXAMPLES)
+    @given(file_name.filter(bool), st.booleans(), st.tuples(field_text, field_text, field_text))
+    @example("\x00", True, ("", "", ""))
+    def check(name, there, texts):
+        folder = Path(tempfile.mkdtemp(dir=tmp_path))
+        source = folder / name
+        if there:
+            try:
+                source.write_bytes(b"a photo")
+            except (OSError, ValueError):  # a name no file can have
+                pass
+        before = set(stored(path, Kind.EXHIBIT))
+        held, errors = runner.run(lambda p, a: add(p, a, str(source), texts))
+        assert_alive(app)
+        now = stored(path, Kind.EXHIBIT)
+        if errors is not None:
+            assert errors and set(now) == before
+            event("refused")
+            return
+        event("added")
+        (new_id,) = set(now) - before
+        exhibit = now[new_id]
+        summary, custody, bates = (text.strip() for text in held)
+        assert exhibit.summary == (summary or exhibit.file.original_name)
+        assert (exhibit.custody, exhibit.bates) == (custody, bates)
 
     with AppThread(app) as runner:
         check()
