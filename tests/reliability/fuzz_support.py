@@ -1,4 +1,4 @@
-"""What the fuzz tests share: how many examples each target gets, the text
+"""What the fuzz tests share: how --long multiplies the examples, the text
 that tries hardest to break things, and what a one-sentence refusal is."""
 
 from __future__ import annotations
@@ -9,24 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-# Examples per target in an ordinary run; `pytest --long` multiplies them.
+# Each test file states its examples per target; `pytest --long` multiplies them.
 LONG_FACTOR = 10
-WHEN_EXAMPLES = 500
-WHEN_RAW_EXAMPLES = 300
-FRAMEWORK_TEXT_EXAMPLES = 300
-FRAMEWORK_SHAPE_EXAMPLES = 300
-JSON_IMPORT_EXAMPLES = 150
-JSON_BYTES_EXAMPLES = 100
-WORKBOOK_CELL_EXAMPLES = 60
-WORKBOOK_BYTES_EXAMPLES = 100
-CLI_EXAMPLES = 150
-# Pilot drives a whole app (about half a second an example), so these are few.
-ITEM_FORM_EXAMPLES = 25
-NEW_CASE_EXAMPLES = 20
-EXPORT_PATH_EXAMPLES = 20
-THEME_NOTE_EXAMPLES = 20
-OPEN_PATH_EXAMPLES = 20
-ADD_FILE_EXAMPLES = 15
 
 
 def examples(request, count: int):

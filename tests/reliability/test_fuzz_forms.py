@@ -4,8 +4,8 @@ note and the open-file path. Whatever is typed, the app keeps running; a
 refusal is said in words on the screen; and text that is accepted is in the
 case file exactly as it stood in the field.
 
-One app serves all the examples of a test (see app_thread.py); example
-counts are in fuzz_support.py.
+One app serves all the examples of a test (see app_thread.py); the example
+counts are the constants below.
 """
 
 from __future__ import annotations
@@ -14,16 +14,7 @@ import tempfile
 from pathlib import Path
 
 from app_thread import AppThread
-from fuzz_support import (
-    ADD_FILE_EXAMPLES,
-    EXPORT_PATH_EXAMPLES,
-    ITEM_FORM_EXAMPLES,
-    NEW_CASE_EXAMPLES,
-    OPEN_PATH_EXAMPLES,
-    THEME_NOTE_EXAMPLES,
-    examples,
-    nasty_text,
-)
+from fuzz_support import examples, nasty_text
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 from textual.widgets import Input, Static, TabbedContent, TextArea
@@ -42,6 +33,15 @@ from case_workbook.tui.screens.open_file import OpenFileScreen
 from case_workbook.tui.screens.tag_screen import TagScreen
 from case_workbook.tui.widgets.when_field import WhenField
 from case_workbook.user_state import UserState
+
+# Examples per form in an ordinary run (ten times as many with --long). Pilot
+# drives a whole app, about half a second an example, so these are few.
+ITEM_FORM_EXAMPLES = 25
+NEW_CASE_EXAMPLES = 20
+EXPORT_PATH_EXAMPLES = 20
+THEME_NOTE_EXAMPLES = 20
+OPEN_PATH_EXAMPLES = 20
+ADD_FILE_EXAMPLES = 15
 
 # Long text, and text a field would never see from a keyboard.
 field_text = st.one_of(nasty_text, nasty_text.map(lambda t: ((t or "long ") * 3000)[:20_000]))
