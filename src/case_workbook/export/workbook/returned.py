@@ -104,6 +104,8 @@ def open_workbook(source: Path, password: str | None = None) -> openpyxl.Workboo
         return openpyxl.load_workbook(data, read_only=True, data_only=False)
     except UnsafeWorkbook as error:
         raise WorkbookReadError(str(error)) from None
+    except MemoryError:
+        raise _too_large(source) from None
     except OSError as error:
         from case_workbook.fileio import describe_os_error
 
@@ -164,19 +166,35 @@ def import_workbook(source: Path | str, target: Path | str, *,
                 return sheet_values(wb[title])
             except NOT_A_WORKBOOK:
                 raise _damaged(source) from None
+            except MemoryError:
+                pass  # raised below, once this block has let go of the rows read so far
+            raise _too_large(source)
 
         def fill(case: CaseFile) -> None:
-            _restore_files(case, found, report)  # before the items that refer to them
-            fill_case(case, document)
-            _bring_in_notes(case, document, read_back, report)  # compares with what was sent
-            for item_id, path in report.expected.items():
-                case.point_file_to(item_id, path)
+            try:
+                _restore_files(case, found, report)  # before the items that refer to them
+                fill_case(case, document)
+                _bring_in_notes(case, document, read_back, report)  # compares with what was sent
+                for item_id, path in report.expected.items():
+                    case.point_file_to(item_id, path)
+                return
+            except MemoryError:
+                report.changes.clear()  # let go before the half-made case is removed
+                report.notes.clear()
+            raise _too_large(source)  # out here, the failed work's memory is free again
 
         build_case_with(target, document.header, document.framework, document.settings, fill,
                         passphrase=passphrase)
+    except MemoryError:  # the half-made case is already gone (build_case_with)
+        raise _too_large(source) from None
     finally:
         wb.close()
     return report
+
+
+def _too_large(source: Path) -> WorkbookReadError:
+    return WorkbookReadError(f"{source.name} is too large to read with the memory this "
+                             "computer has; no case was made from it.")
 
 
 def _damaged(source: Path) -> WorkbookReadError:
