@@ -106,6 +106,11 @@ def _(folder, base):
     return _write_text(folder, base.json.read_text(encoding="utf-8").encode("utf-16"))
 
 
+@entry("json", "utf8-byte-order-mark")
+def _(folder, base):
+    return _write_text(folder, b"\xef\xbb\xbf" + base.json.read_bytes())
+
+
 @entry("json", "invalid-utf8")
 def _(folder, base):
     data = base.json.read_bytes()

@@ -103,6 +103,9 @@ def read_json(path: Path) -> CaseDocument:
     try:
         text = raw.decode("utf-8")
         del raw  # a large file is not held twice while it is parsed
+        if text.startswith("\ufeff"):  # json's own message names a Python codec
+            raise InterchangeError(f"{path} starts with a byte order mark, which a case export "
+                                   "never has; save it as UTF-8 without one.")
         data = json.loads(text, object_pairs_hook=_unique_keys)
     except UnicodeDecodeError:
         raise InterchangeError(f"{path} is not UTF-8 text, so it is not a case export.") from None
