@@ -98,6 +98,9 @@ def user_message(error: Exception) -> str | None:
         return str(error)
     if isinstance(error, OSError):
         return describe_os_error(error, error.filename or "a file")
+    if isinstance(error, MemoryError):
+        return ("This computer ran out of memory for that; nothing was changed. Close other "
+                "programs and try again.")
     return None
 
 

@@ -169,6 +169,8 @@ def is_workbook_file(path: Path) -> bool:
     """A workbook (plain or password-protected) rather than a JSON export."""
     if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
         return True
+    if not Path(path).is_file():  # a pipe or a device would be read forever
+        return False
     try:
         with open(path, "rb") as handle:
             start = handle.read(8)

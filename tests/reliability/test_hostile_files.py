@@ -39,28 +39,7 @@ EXIT_FAILED = 1
 
 # Bugs the corpus found in code this change may not edit (store/, core.py,
 # cli*.py), each with what happens; strict, so a fix shows up as XPASS.
-KNOWN_BUGS = {
-    "json-fifo": (
-        "core.is_workbook_file (through core.needs_password, from cli_commands.Import) opens "
-        "a named pipe given as the JSON file and reads it: 'import in.json -o new.cwb' waits "
-        "forever (read_json itself now refuses a pipe)", 3.0),
-    "case-garbage-wal-beside": (
-        "a valid case with 64 KiB of random bytes as c.cwb-wal beside it: 'export c.cwb -o "
-        "out.json' exits 0 and deletes c.cwb-wal (a read-only command removes a file it "
-        "cannot read, which might have held the latest edits; SQLite ignores a WAL whose "
-        "header is not valid) instead of refusing in one sentence", TIMEOUT),
-    "case-truncated-with-garbage-wal": (
-        "the demo case cut to 3/4 of its size, with a c.cwb-wal beside it of the WAL magic "
-        "number and 32 KiB of noise: 'check c.cwb' refuses rightly in one sentence (exit 1, "
-        "'is damaged: it is shorter than its own header says (truncated)') but deletes "
-        "c.cwb-wal on the way, so the refused command changed what was beside the case",
-        TIMEOUT),
-    "case-activity-row-not-json": (
-        "an activity row whose 'after' column is the blob x'ff00ff': 'export c.cwb -o "
-        "out.json' exits 70 (UnicodeDecodeError from json.loads in "
-        "store/items_mixin.py iter_activity) instead of one sentence saying the case is "
-        "damaged", TIMEOUT),
-}
+KNOWN_BUGS: dict[str, tuple[str, float]] = {}  # name -> (why, timeout): none now
 
 
 def _params() -> list:

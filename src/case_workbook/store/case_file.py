@@ -31,6 +31,7 @@ from case_workbook.store.driver import ERRORS, WrongPassphraseError
 from case_workbook.store.errors import CaseFileError
 from case_workbook.store.inspect import (
     check_case_header,
+    check_log_beside,
     check_no_foreign_journal,
     is_encrypted_case,
 )
@@ -149,6 +150,7 @@ class CaseFile(ItemsMixin):
         else:
             driver.cipher()
             check_no_foreign_journal(path)
+            check_log_beside(path)
         lock = None
         if not readonly:
             lock = CaseLock(path)

@@ -90,13 +90,13 @@ def check_case_header(path: Path) -> int:
     # change as the counter (SQLite's own rule). With a log beside, the file may
     # be shorter than its header says: a copy from the log into it was cut short
     # (a full disk), the log still holds every page, and SQLite's check decides.
-    log = Path(f"{path}-wal")
     if (size % page_size or (valid_for == change_counter and size < page_count * page_size)) \
-            and not (log.is_file() and log.stat().st_size > 0):
+            and not check_log_beside(path):
         raise CaseFileError(
             f"{path} is damaged: it is shorter than its own header says (truncated)."
         )
     check_no_foreign_journal(path)
+    check_log_beside(path)
     return user_version
 
 
@@ -108,6 +108,49 @@ def is_encrypted_case(path: Path) -> bool:
     except OSError:
         return False
     return stat.S_ISREG(info.st_mode) and _looks_encrypted(path, info.st_size)
+
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)  # checksums little- or big-endian
+WAL_VERSION = 3007000
+WAL_HEADER = 32
+
+
+def check_log_beside(path: Path) -> bool:
+    """Whether a write-ahead log with pages is beside the case; CaseFileError
+    when one is there but its header is not SQLite's. SQLite would ignore such
+    a log and delete it on closing, and it might have held the latest edits,
+    so the case is not opened at all. (SQLCipher leaves the header in clear.)"""
+    log = Path(f"{path}-wal")
+    try:
+        size = log.stat().st_size
+        if size == 0:
+            return False
+        with open(log, "rb") as handle:
+            header = handle.read(WAL_HEADER)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise CaseFileError(f"Could not read {log.name} beside the case: "
+                            f"{(error.strerror or 'the system refused').lower()}.") from None
+    if not _valid_wal_header(header):
+        raise CaseFileError(f"{path} has a damaged log file beside it ({log.name}), so it was "
+                            "not opened and nothing changed; keep both files for whoever "
+                            "helps you recover them.")
+    return True
+
+
+def _valid_wal_header(header: bytes) -> bool:
+    if len(header) < WAL_HEADER:
+        return False
+    magic, version = struct.unpack(">II", header[:8])
+    if magic not in WAL_MAGIC or version != WAL_VERSION:
+        return False
+    words = struct.unpack((">" if magic & 1 else "<") + "6I", header[:24])
+    s0 = s1 = 0
+    for i in range(0, 6, 2):  # SQLite's own checksum over the header's first 24 bytes
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return (s0, s1) == struct.unpack(">II", header[24:32])
 
 
 def check_no_foreign_journal(path: Path) -> None:

@@ -51,6 +51,12 @@ class ItemsMixin:
         damaged.__cause__ = error
         return damaged
 
+    def _damaged_log(self, error: Exception) -> DamagedItemError:
+        damaged = DamagedItemError(f"{self.path} is damaged: its record of changes cannot be "
+                                   "read; 'case-workbook check' tells more.")
+        damaged.__cause__ = error
+        return damaged
+
     def _read(self, data: str) -> AnyItem:
         try:
             return ITEM_ADAPTER.validate_json(data)
@@ -150,9 +156,14 @@ class ItemsMixin:
         if entity is not None:
             sql, params = sql + " WHERE entity = ?", (entity,)
         for r in self.conn.execute(sql + " ORDER BY id", params):
-            yield ActivityEntry(id=r[0], at=r[1], actor=r[2], action=r[3], entity=r[4],
-                                before=json.loads(r[5]) if r[5] else None,
-                                after=json.loads(r[6]) if r[6] else None, undone=bool(r[7]))
+            try:  # a row changed outside the app: not JSON, not text, not an entry
+                entry = ActivityEntry(id=r[0], at=r[1], actor=r[2], action=r[3], entity=r[4],
+                                      before=json.loads(r[5]) if r[5] else None,
+                                      after=json.loads(r[6]) if r[6] else None,
+                                      undone=bool(r[7]))
+            except (ValueError, TypeError) as error:
+                raise self._damaged_log(error) from None
+            yield entry
 
     # --- writing ---------------------------------------------------------------
 
@@ -227,10 +238,14 @@ class ItemsMixin:
             if row is None:
                 return None
             entry_id, action, entity, before, after = row
-            before = json.loads(before) if before else None
-            message = self._reverse(action, entity, before)
+            try:
+                before = json.loads(before) if before else None
+                after = json.loads(after) if after else None
+                message = self._reverse(action, entity, before)
+            except (ValueError, TypeError) as error:  # not what the store wrote
+                raise self._damaged_log(error) from None
             self.conn.execute("UPDATE activity SET undone = 1 WHERE id = ?", (entry_id,))
-            self._log("undo", entity, json.loads(after) if after else None, before)
+            self._log("undo", entity, after, before)
         return message
 
     def _reverse(self, action: str, entity: str, before: dict | None) -> str:
