@@ -180,11 +180,7 @@ class NewCaseScreen(ModalScreen[Path | None]):
 
     @on(Checkbox.Changed, "#encrypt")
     def _encrypt_changed(self, event: Checkbox.Changed) -> None:
-        fields = self.query_one("#passphrase-fields", NewPassphraseFields)
-        fields.display = event.value
-        fields.clear_problem()
-        if event.value:
-            fields.focus_first()
+        self.query_one("#passphrase-fields", NewPassphraseFields).show(event.value)
 
     @on(OptionList.OptionHighlighted, "#frameworks")
     def _framework_moved(self, event: OptionList.OptionHighlighted) -> None:

@@ -113,11 +113,7 @@ class OpenWorkbookScreen(ShowsWorkerErrors, ModalScreen[Path | None]):
 
     @on(Checkbox.Changed, "#encrypt")
     def _encrypt_changed(self, event: Checkbox.Changed) -> None:
-        fields = self.query_one("#passphrase-fields", NewPassphraseFields)
-        fields.display = event.value
-        fields.clear_problem()
-        if event.value:
-            fields.focus_first()
+        self.query_one("#passphrase-fields", NewPassphraseFields).show(event.value)
 
     def _show_error(self, widget_id: str, message: str) -> None:
         show_field_error(self.query_one(f"#{widget_id}", Static), message)

@@ -48,6 +48,13 @@ class NewPassphraseFields(Vertical):
     def focus_first(self) -> None:
         self.query_one("#passphrase-first", Input).focus()
 
+    def show(self, shown: bool) -> None:
+        """Shown (and focused) when its form's encrypt box is ticked."""
+        self.display = shown
+        self.clear_problem()
+        if shown:
+            self.focus_first()
+
     def checked(self) -> str | None:
         """The passphrase, or None with the problem shown under the fields."""
         first = self.query_one("#passphrase-first", Input).value
