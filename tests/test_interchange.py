@@ -8,7 +8,7 @@ import pytest
 
 from case_workbook.export.interchange import InterchangeError, export_json, read_json
 from case_workbook.model.document import CaseDocument
-from case_workbook.model.items import Person, Threat, ThemeLink
+from case_workbook.model.items import Person, ThemeLink, Threat
 from case_workbook.model.when import parse_when
 from case_workbook.store.build import build_case
 from case_workbook.store.case_file import CaseFile
@@ -102,3 +102,21 @@ def test_import_with_broken_links_leaves_no_file(case, tmp_path):
     with pytest.raises(CaseFileError, match="P-404"):
         build_case(read_json(out), target)
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+@pytest.mark.parametrize("bad_id, named", [("X-001", "The id X-001"),
+                                           ("Q" * 5000, "The id of item 1"),
+                                           ("T\n\x1b[2J", "The id of item 1")])
+def test_an_id_that_does_not_fit_its_kind_is_named_only_when_short(case, tmp_path, bad_id,
+                                                                   named):
+    case.add(Threat(summary="x"))
+    out = tmp_path / "a.json"
+    export_json(case, out)
+    data = json.loads(out.read_text())
+    data["items"][0]["id"] = bad_id
+    out.write_text(json.dumps(data))
+    with pytest.raises(CaseFileError) as raised:
+        build_case(read_json(out), tmp_path / "new.cwb")
+    sentence = str(raised.value)
+    assert sentence.startswith(named) and "does not fit its kind" in sentence
+    assert len(sentence) < 120

@@ -101,10 +101,13 @@ def fill_case(case: CaseFile, document: CaseDocument) -> None:
 
 
 def _check_prefixes(case: CaseFile, document: CaseDocument) -> None:
-    for item in document.items:
+    for number, item in enumerate(document.items, start=1):
         expected = case.id_prefix(item.kind)
         if not item.id.startswith(expected + "-"):
-            raise CaseFileError(f"The id {item.id} does not fit its kind "
+            # An id from a file can be anything: only a short, plain one is named.
+            named = f"The id {item.id}" if len(item.id) <= 24 and item.id.isprintable() \
+                else f"The id of item {number}"
+            raise CaseFileError(f"{named} does not fit its kind "
                                 f"({item.kind.value} ids start with {expected}-).")
 
 
