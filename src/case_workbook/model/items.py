@@ -185,6 +185,20 @@ class Preserved(StrEnum):
     UNKNOWN = "not known"
 
 
+class MessageSource(Strict):
+    """Where an imported message came from, as the importer read it."""
+
+    format: str  # "WhatsApp chat export (iOS)"
+    file_name: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")  # of the file as given
+    locator: str  # "line 14", "record 3"
+    fingerprint: str = Field(pattern=r"^[0-9a-f]{64}$")  # tells a re-import of this message
+    zone: str  # the zone the time is shown in
+    zone_stated: bool  # the export records no zone; the person stated the device's
+    day_order: str = ""  # "day-first" / "month-first", when the file's dates needed one
+    day_order_stated: bool = False  # the person chose it; the file could not settle it
+
+
 class Communication(ItemBase):
     kind: Literal[Kind.COMMUNICATION] = Kind.COMMUNICATION
     when: When = Field(default_factory=When.unknown)
@@ -196,6 +210,7 @@ class Communication(ItemBase):
     original_location: str = ""  # device, account, file
     preserved: Preserved = Preserved.UNKNOWN
     provenance: str = ""  # where an imported message came from (file, hash, record)
+    imported: MessageSource | None = None
 
     def _own_person_refs(self) -> list[str]:
         return self.sender + self.recipients
@@ -316,7 +331,7 @@ def text_fields(item: ItemBase) -> dict[str, str]:
     """The item's fields as plain text, for theme suggestions and searching."""
     out: dict[str, str] = {}
     for name, value in item:
-        if name in {"id", "created", "edited", "themes", "kind", "counsel_notes"}:
+        if name in {"id", "created", "edited", "themes", "kind", "counsel_notes", "imported"}:
             continue
         if value is None or value == "" or value == []:
             continue

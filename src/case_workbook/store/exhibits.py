@@ -8,6 +8,7 @@ copied: their path is kept and their hash re-verified by `check`.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sqlite3
 import stat
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from case_workbook.model.items import Exhibit, ExhibitFile, ExhibitForm, Kind, Storage
 from case_workbook.store.errors import CaseFileError
@@ -30,6 +31,14 @@ def add_exhibit_file(case: CaseFile, source: Path | str, *, summary: str = "",
                      details: str = "", custody: str = "", bates: str = "") -> Exhibit:
     """Add a file as a new exhibit: one transaction, numbered, hashed, copied."""
     source = Path(source)
+    with case.transaction(f"add the exhibit {source.name} to"):
+        return insert_exhibit_file(case, source, summary=summary, details=details,
+                                   custody=custody, bates=bates)
+
+
+def insert_exhibit_file(case: CaseFile, source: Path, **fields: Any) -> Exhibit:
+    """`add_exhibit_file` inside the caller's transaction (an import adds
+    many exhibits, and all or none)."""
     try:
         handle = open(source, "rb")
     except OSError as error:
@@ -39,22 +48,29 @@ def add_exhibit_file(case: CaseFile, source: Path | str, *, summary: str = "",
         if not stat.S_ISREG(info.st_mode):
             raise CaseFileError(f"{source} is not a regular file.")
         modified = datetime.fromtimestamp(info.st_mtime, UTC)
-        copy = info.st_size <= case.settings.copy_limit_bytes
-        with case.transaction(f"add the exhibit {source.name} to"):
-            if copy:
-                digest = _copy_in(case.conn, handle, info.st_size, source)
-                storage, reference = Storage.COPY, ""
-            else:
-                digest = _hash_stream(handle)
-                storage, reference = Storage.REFERENCE, str(source.resolve())
-            exhibit = Exhibit(
-                summary=summary or source.name, details=details, custody=custody,
-                bates=bates, form=ExhibitForm.FILE,
-                file=ExhibitFile(original_name=source.name, sha256=digest,
-                                 size=info.st_size, modified=modified, storage=storage,
-                                 reference_path=reference),
-            )
-            return case._insert(exhibit)
+        if info.st_size <= case.settings.copy_limit_bytes:
+            digest = _copy_in(case.conn, handle, info.st_size, source)
+            storage, reference = Storage.COPY, ""
+        else:
+            digest = _hash_stream(handle)
+            storage, reference = Storage.REFERENCE, str(source.resolve())
+        return _insert_exhibit(case, ExhibitFile(
+            original_name=source.name, sha256=digest, size=info.st_size, modified=modified,
+            storage=storage, reference_path=reference), fields)
+
+
+def insert_exhibit_bytes(case: CaseFile, name: str, data: bytes, **fields: Any) -> Exhibit:
+    """Bytes that arrived inside another file (a zip member, an MMS part, an
+    email attachment) as a new exhibit, inside the caller's transaction.
+    They are always copied: there is no file of their own to refer to."""
+    digest = _copy_in(case.conn, io.BytesIO(data), len(data), Path(name))
+    return _insert_exhibit(case, ExhibitFile(original_name=name, sha256=digest,
+                                             size=len(data)), fields)
+
+
+def _insert_exhibit(case: CaseFile, file: ExhibitFile, fields: dict[str, Any]) -> Exhibit:
+    fields["summary"] = fields.get("summary") or file.original_name
+    return case._insert(Exhibit(form=ExhibitForm.FILE, file=file, **fields))
 
 
 def _copy_in(conn: sqlite3.Connection, handle: BinaryIO, size: int, source: Path) -> str:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from case_workbook.model.case import CaseSettings
     from case_workbook.model.framework import Framework
 
-UNDOABLE = ("create", "edit", "delete", "restore", "header")
+UNDOABLE = ("create", "edit", "delete", "restore", "header", "import")
 
 
 class ItemsMixin:
@@ -241,14 +241,17 @@ class ItemsMixin:
             try:
                 before = json.loads(before) if before else None
                 after = json.loads(after) if after else None
-                message = self._reverse(action, entity, before)
+                message = self._reverse(action, entity, before, after)
             except (ValueError, TypeError) as error:  # not what the store wrote
                 raise self._damaged_log(error) from None
             self.conn.execute("UPDATE activity SET undone = 1 WHERE id = ?", (entry_id,))
             self._log("undo", entity, after, before)
         return message
 
-    def _reverse(self, action: str, entity: str, before: dict | None) -> str:
+    def _reverse(self, action: str, entity: str, before: dict | None,
+                 after: dict | None = None) -> str:
+        if action == "import":
+            return self._reverse_import(after)
         if action == "header":
             from case_workbook.model.case import CaseHeader
 
@@ -272,6 +275,26 @@ class ItemsMixin:
         item = ITEM_ADAPTER.validate_python(before)
         self._write(item)
         return f"Undid the edit of {entity}."
+
+    def _reverse_import(self, imported: dict | None) -> str:
+        """Undo a whole message import: every item it added, at once."""
+        ids = imported.get("items") if isinstance(imported, dict) else None
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValueError("an import entry without its list of items")
+        ours = set(ids)
+        for item_id in ids:
+            if outside := [r for r in self.referrers(item_id) if r not in ours]:
+                raise ItemError(f"{item_id}, added by the import, is now linked from "
+                                f"{', '.join(outside[:3])}, so the import cannot be undone; "
+                                "remove those links first.")
+        for start in range(0, len(ids), 500):  # SQLite's limit on bound values
+            part = ids[start:start + 500]
+            marks = ", ".join("?" * len(part))
+            self.conn.execute(f"UPDATE items SET deleted = 1 WHERE id IN ({marks})", part)
+            self.conn.execute(f"UPDATE activity SET undone = 1 WHERE action = 'create'"
+                              f" AND undone = 0 AND entity IN ({marks})", part)
+        source = imported.get("source") or "a file"
+        return f"Undid the import from {source}: {len(ids):,} items removed."
 
     # --- internals -----------------------------------------------------------
 
