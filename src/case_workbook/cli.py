@@ -42,6 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from case_workbook.cli_commands import COMMANDS
+    from case_workbook.cli_messages import ImportMessages
 
     parser = _Parser(
         prog="case-workbook",
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "and never rates anything. Everything stays on this machine.")
     parser.add_argument("--version", action="version", version=f"case-workbook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
+    for command in [*COMMANDS, ImportMessages]:
         command.register(sub)
     return parser
 
@@ -88,13 +89,14 @@ def user_message(error: Exception) -> str | None:
     from case_workbook.export.workbook.crypt import WorkbookPasswordError
     from case_workbook.export.workbook.returned import WorkbookReadError
     from case_workbook.fileio import describe_os_error
+    from case_workbook.importers.parsed import ExportReadError
     from case_workbook.model.framework import FrameworkError
     from case_workbook.model.when import WhenError
     from case_workbook.store.errors import CaseFileError
 
     if isinstance(error, (UserError, CaseFileError, InterchangeError, FrameworkError,
                           WhenError, ExhibitFolderError, WorkbookPasswordError,
-                          WorkbookReadError)):
+                          WorkbookReadError, ExportReadError)):
         return str(error)
     if isinstance(error, OSError):
         return describe_os_error(error, error.filename or "a file")

@@ -163,3 +163,12 @@ def test_one_undo_takes_the_whole_import_back_and_it_survives_reopening(case, ca
         assert reopened.undo() is None  # the single creates were part of it
         again = import_messages(reopened, _chat(tmp_path), [0], ImportChoices(zone="UTC"))
         assert len(again.communications) == 1  # an undone import can be made again
+
+
+def test_an_attachment_named_like_a_path_keeps_only_its_last_part(case, tmp_path):
+    sneaky = ParsedMessage(1, "message 1", _at(20), "Alex", "see file",
+                           attachments=(Attachment("../../home/x/.bashrc", data=b"echo hi"),
+                                        Attachment("C:\\Users\\x\\photo.jpg", data=PHOTO)))
+    outcome = import_messages(case, _result(tmp_path, [sneaky]), [0], ImportChoices(zone="UTC"))
+    names = sorted(case.get(e).file.original_name for e in outcome.exhibits)
+    assert names == [".bashrc", "photo.jpg"]

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from case_workbook.importers.parsed import Attachment, ParsedMessage, ParseResult
+from case_workbook.importers.parsed import Attachment, MessageKind, ParsedMessage, ParseResult
 from case_workbook.importers.people import ME, new_person
 from case_workbook.importers.source import hash_file
 from case_workbook.model.items import (
@@ -76,8 +76,10 @@ def fingerprints(result: ParseResult) -> list[str]:
         when = stamp.instant.isoformat() if stamp.instant else (
             stamp.local.isoformat() if stamp.local else stamp.text)
         names = "\x1e".join(a.name for a in message.attachments)
+        # Not the details: they can hold what changes between two exports of
+        # one chat (when a message was read), and the message is the same.
         base = "\x1f".join((message.channel.value, message.kind.value, when, message.sender,
-                            message.text, names, message.details))
+                            message.text, names))
         seen[base] += 1
         out.append(hashlib.sha256(f"{base}\x1f{seen[base]}".encode()).hexdigest())
     return out
@@ -107,12 +109,14 @@ def import_messages(case: CaseFile, result: ParseResult, chosen: Sequence[int],
                 outcome.already_there += 1
                 continue
             have.add(fingerprint)
-            ids = [_person(case, name, choices, persons, outcome) for name in message.participants]
+            # A system line (group created, member added) is no one's message to anyone.
+            names = () if message.kind is MessageKind.SYSTEM else message.participants
+            ids = [_person(case, name, choices, persons, outcome) for name in names]
             when = _when(message, choices.zone)
             exhibit_ids = [_exhibit(case, att, message, when, result, exhibits_by_hash, outcome)
                            for att in message.attachments if att.available]
-            sender = [ids[0]] if message.sender else []
-            recipients = ids[1:] if message.sender else ids
+            sender = ids[:1] if message.sender and ids else []
+            recipients = ids[1:] if sender else ids
             item = Communication(
                 summary=summary_of(message), when=when, channel=message.channel,
                 direction=_direction(message, choices),
@@ -153,7 +157,7 @@ def _when(message: ParsedMessage, zone: str) -> When:
 
 
 def _direction(message: ParsedMessage, choices: ImportChoices) -> Direction | None:
-    if message.kind.value == "system":
+    if message.kind is MessageKind.SYSTEM:
         return None
     if message.from_me is not None:
         return Direction.OUTGOING if message.from_me else Direction.INCOMING
@@ -206,12 +210,20 @@ def _exhibit(case: CaseFile, attachment: Attachment, message: ParsedMessage, whe
     }
     exhibit: Exhibit
     if attachment.data is not None:
-        exhibit = insert_exhibit_bytes(case, attachment.name, attachment.data, **fields)
+        exhibit = insert_exhibit_bytes(case, file_name(attachment.name), attachment.data,
+                                       **fields)
     else:
         exhibit = insert_exhibit_file(case, attachment.path, **fields)
     by_hash[sha] = exhibit.id
     outcome.exhibits.append(exhibit.id)
     return exhibit.id
+
+
+def file_name(name: str) -> str:
+    """An attachment's name as a file name: an email may call it "../../x"
+    or "C:\\x"; only the last part is a name."""
+    last = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].strip()
+    return last if last not in ("", ".", "..") else "attachment"
 
 
 def _details(message: ParsedMessage) -> str:
