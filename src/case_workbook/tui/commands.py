@@ -22,6 +22,8 @@ CASE_ACTIONS = [
     ("Undo", "Reverse the last change, deletes included", "undo"),
     ("Item history", "What changed in the selected item, and when", "history"),
     ("Add exhibit file", "Copy a file into the case as a numbered exhibit", "add_file"),
+    ("Import messages", "Bring messages in from a phone or email export (WhatsApp, SMS, "
+     "Telegram, Signal, Instagram, Messenger, iMessage, email)", "import_messages"),
     ("Verify exhibit files", "Re-check every exhibit file against its SHA-256", "verify"),
     ("Export", "Write the case to a file for counsel", "export"),
     ("Help", "Keys and how things work", "help"),

@@ -49,6 +49,8 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         Binding("ctrl+z", "undo", "Undo", id="case.undo"),
         Binding("h", "history", "History", show=False, id="case.history"),
         Binding("a", "add_file", "Add file", show=False, id="case.add_file"),
+        Binding("i", "import_messages", "Import messages", show=False,
+                id="case.import_messages"),
         Binding("v", "verify", "Verify files", show=False, id="case.verify"),
         Binding("x", "export", "Export", id="case.export"),
         Binding("question_mark", "help", "Help", id="case.help"),
@@ -316,6 +318,12 @@ class CaseScreen(ShowsWorkerErrors, Screen):
             self.go_to(stored.id)
             name = stored.file.original_name if stored.file else ""
             self.notify(f"Added {stored.id}: {name}", markup=False)
+
+    @work(exit_on_error=False)
+    async def action_import_messages(self) -> None:
+        from case_workbook.tui.screens.import_flow import import_messages_flow
+
+        await import_messages_flow(self)
 
     def action_verify(self) -> None:
         from case_workbook.store.exhibits import verify_exhibits

@@ -151,6 +151,11 @@ class ItemTable(ScrollView, can_focus=True):
         self.cursor = min(target, max(len(rows) - 1, 0))
         self.refresh()
 
+    def redraw(self) -> None:
+        """Draw the rows again: what their cells say changed, not the rows."""
+        self._line_cache.clear()
+        self.refresh()
+
     @property
     def current(self) -> AnyItem | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
