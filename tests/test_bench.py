@@ -27,3 +27,16 @@ def test_benchmark_smoke(tmp_path):
         assert figure["samples"] >= 1 and figure["median"] > 0, name
         assert figure["p95"] >= figure["median"], name
     assert "export_vs_xlsxwriter" in result.stdout
+
+
+def test_message_import_benchmark_smoke(tmp_path):
+    out = tmp_path / "messages.json"
+    script = BENCH.parent / "messages.py"
+    result = subprocess.run([sys.executable, str(script), "--messages", "300", "--out", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["messages"] == 300 and record["imported"] == 300
+    for name in ("read_s", "file_to_preview_s", "import_all_s"):
+        assert record[name] > 0, name
+    assert len(record["filter_keystroke_ms"]) == 6
