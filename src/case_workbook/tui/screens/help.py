@@ -19,6 +19,7 @@ GROUPS = ("Moving", "Items", "Case", "App", "On the start screen")
 GROUP_OF = {
     "case.focus_list": "Moving", "case.filter": "Moving",
     "case.add_file": "Case", "case.verify": "Case", "case.export": "Case",
+    "case.import_messages": "Case",
     "case.help": "App", "case.quit": "App",
 }
 GROUP_BY_PREFIX = {"table": "Moving", "case": "Items", "start": "On the start screen"}
