@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from textual.widgets import Input
 
+from case_workbook.model.items import Kind
 from case_workbook.store.case_file import CaseFile
 from case_workbook.tui.app import CaseWorkbookApp
 from case_workbook.tui.screens.case_screen import CaseScreen
@@ -20,6 +21,12 @@ from case_workbook.tui.screens.item_form import ItemFormScreen
 from case_workbook.user_state import UserState
 
 BLOCKER = Path(no_network.__file__)
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+# One export of each kind the importers read, brought into a case offline.
+EXPORTS = ["whatsapp/pustur_ios_example_2019_export.zip", "signal/chatminer_signal_export.txt",
+           "sms_backup_restore/sbr2_mms_attachments_base64.xml",
+           "telegram/langchain_result.json", "instagram/chatminer_instagram_export.json",
+           "imessage/langchain_imessage_chat.db", "email/mimekit_gmail_takeout_style.mbox"]
 
 
 def offline(record: Path, *args: object, cwd: Path) -> subprocess.CompletedProcess:
@@ -53,11 +60,16 @@ def test_every_command_runs_without_the_network(tmp_path):
         ("export", "d.cwb", "-o", "d.json"),
         ("import", "d.json", "-o", "from-json.cwb"),
         ("import", "d.xlsx", "-o", "from-xlsx.cwb"),
+        *[("import-messages", FIXTURES / name, "--case", "n.cwb", "--zone", "UTC", "--all")
+          for name in EXPORTS],
     ]
     for step in steps:
         result = offline(record, *step, cwd=tmp_path)
         assert result.returncode == 0, (step, result.stderr)
     assert (tmp_path / "from-xlsx.cwb").exists()
+    with CaseFile.open(tmp_path / "n.cwb", readonly=True) as case:
+        sources = {c.imported.file_name for c in case.items(Kind.COMMUNICATION)}
+    assert sources == {Path(name).name for name in EXPORTS}
     assert not record.exists(), record.read_text()
 
 
