@@ -145,3 +145,26 @@ async def test_a_file_that_is_not_an_export_is_one_sentence_under_the_field(tmp_
         await until(pilot, lambda: error.has_class("-shown"), tries=200)
         assert "notes.txt is not a message export" in str(error.render())
         assert isinstance(app.screen, ImportFileScreen)
+
+
+async def test_the_preview_sorts_by_time_though_the_export_is_newest_first(tmp_path):
+    from case_workbook.importers.filters import message_instant
+
+    path = _case(tmp_path)
+    export = FIXTURES / "facebook_messenger" / "langchain_facebook_chat.json"
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        preview = await _to_preview(pilot, app, export)
+        table = preview.query_one(ItemTable)
+        messages = preview.result.messages
+
+        def times():
+            return [message_instant(messages[r], "UTC") for r in table.rows]
+
+        assert times() == sorted(times(), reverse=True)  # as the file has them
+        table.focus()
+        await pilot.press("s", "s", "s")  # mark, where, when
+        await until(pilot, lambda: table.sort is not None and table.sort.key == "when")
+        await until(pilot, lambda: times() == sorted(times()) and times() != times()[::-1])
+        await pilot.press("S")
+        await until(pilot, lambda: times() == sorted(times(), reverse=True))

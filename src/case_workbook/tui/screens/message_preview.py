@@ -9,6 +9,7 @@ the case are marked and cannot be chosen again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import on
@@ -18,7 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from case_workbook.importers.filters import MessageFilter, date_bound
+from case_workbook.importers.filters import MessageFilter, date_bound, message_instant
 from case_workbook.importers.parsed import ParsedMessage, ParseResult
 from case_workbook.importers.to_case import summary_of
 from case_workbook.model.when import WhenError, get_zone
@@ -182,9 +183,28 @@ class MessagePreviewScreen(ShowsWorkerErrors, Screen[Chosen | None]):
                 show_field_error(error, str(problem))
             return
         show_field_error(error, "")
-        self.shown = keep.apply(self.result.messages)
+        self.shown = self._sorted(keep.apply(self.result.messages))
         self.query_one(ItemTable).set_rows(self.shown)  # type: ignore[arg-type]
         self._count()
+
+    def _sorted(self, rows: list[int]) -> list[int]:
+        sort = self.query_one(ItemTable).sort
+        if sort is None:
+            return rows  # the export's own order
+        messages, zone = self.result.messages, self.zone
+        far = datetime.max.replace(tzinfo=UTC)
+        keys = {
+            "mark": lambda r: (r in self.have, r not in self.chosen),
+            "where": lambda r: r,
+            "when": lambda r: (message_instant(messages[r], zone) or far, r),
+            "from": lambda r: messages[r].sender.casefold(),
+            "text": lambda r: summary_of(messages[r]).casefold(),
+        }
+        return sorted(rows, key=keys[sort.key], reverse=sort.descending)
+
+    @on(ItemTable.Sorted)
+    def _sort_changed(self) -> None:
+        self._show()
 
     def _count(self) -> None:
         total = len(self.result.messages)
