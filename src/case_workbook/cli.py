@@ -25,13 +25,21 @@ def visible(text: str) -> str:
     others as \\xNN): a path or value named in a sentence keeps it on one
     line and cannot send escape sequences to the terminal."""
     named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    return "".join(named.get(ch) or (f"\\x{ord(ch):02x}" if _is_control(ch) else ch)
+    return "".join(named.get(ch) or (_escaped(ch) if _is_control(ch) else ch)
                    for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _is_control(ch: str) -> bool:
     code = ord(ch)
-    return code < 0x20 or 0x7F <= code < 0xA0
+    # Also the bidirectional overrides and isolates: a name holding one could
+    # make a line of output read in a different order than it is written.
+    return code < 0x20 or 0x7F <= code < 0xA0 or 0x202A <= code <= 0x202E \
+        or 0x2066 <= code <= 0x2069
 
 
 class _Parser(argparse.ArgumentParser):

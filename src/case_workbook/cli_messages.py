@@ -32,7 +32,8 @@ class ImportMessages(Command):
         parser.add_argument("--to", dest="end", metavar="DATE",
                             help="only messages up to this date (the whole day) or time")
         parser.add_argument("--participant", metavar="NAME",
-                            help="only messages NAME sent or received, as the export names them")
+                            help="only messages NAME sent, or that were sent to NAME alone "
+                                 "(as the export names them)")
         parser.add_argument("--text", metavar="WORDS", help="only messages containing WORDS")
         parser.add_argument("--all", action="store_true",
                             help="import every message the filters keep (without it, nothing "
@@ -68,6 +69,7 @@ class ImportMessages(Command):
 
 def _go_on(args: argparse.Namespace, case, result) -> int:
     from case_workbook.importers.filters import MessageFilter, date_bound
+    from case_workbook.importers.people import name_key
     from case_workbook.importers.to_case import (
         ImportChoices,
         fingerprints,
@@ -78,7 +80,8 @@ def _go_on(args: argparse.Namespace, case, result) -> int:
     zone = _zone(args, case, result)
     for line in report_lines(result):
         print(visible(line))
-    if args.participant and args.participant not in result.participants():
+    keys = {name_key(n) for n in result.participants()}
+    if args.participant and name_key(args.participant) not in keys:
         raise UserError(f"No one called {args.participant!r} takes part in {result.source.name}; "
                         f"the participants are {_names(result.participants())}.")
     keep = MessageFilter(participant=args.participant or "", text=args.text or "", zone=zone,
@@ -159,8 +162,8 @@ def _people(args: argparse.Namespace, case, result, chosen: list[int]) -> dict[s
 
     names = list(dict.fromkeys(n for i in chosen for n in result.messages[i].participants))
     people = suggest_people(names, [p for p in case.items(Kind.PERSON)])
-    for given in args.person:
-        name, sep, target = given.partition("=")
+    for given in args.person if names else ():  # nothing new: no one to map
+        name, sep, target = given.rpartition("=")  # a name may hold "="; an id does not
         if not sep or name not in names:
             raise UserError(f"--person {given!r} does not name a participant of the chosen "
                             f"messages as NAME=ID; they are {_names(names)}.")

@@ -168,3 +168,35 @@ async def test_the_preview_sorts_by_time_though_the_export_is_newest_first(tmp_p
         await until(pilot, lambda: times() == sorted(times()) and times() != times()[::-1])
         await pilot.press("S")
         await until(pilot, lambda: times() == sorted(times(), reverse=True))
+
+
+async def test_names_like_markup_and_going_back_from_the_people_step(tmp_path):
+    from textual.widgets import Select
+
+    path = _case(tmp_path)
+    with CaseFile.open(path) as case:
+        case.add(Person(name="[/b]", role=Role.OTHER))
+    chat = tmp_path / "WhatsApp Chat with X.txt"
+    chat.write_text("13/02/2024, 10:00 - [/]: [bold]not markup[/bold]\n"
+                    "13/02/2024, 10:01 - [/b]: a reply\n"
+                    "13/02/2024, 10:02 - Kim: a group of three\n", encoding="utf-8")
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        preview = await _to_preview(pilot, app, chat)
+        table = preview.query_one(ItemTable)
+        preview.query_one("#participant", Select).value = "[/]"
+        await until(pilot, lambda: len(table.rows) == 1)
+        table.focus()
+        await pilot.press("ctrl+a", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MessagePeopleScreen))
+        await pilot.press("escape")  # back to the preview: the choice is still there
+        await until(pilot, lambda: isinstance(app.screen, MessagePreviewScreen))
+        assert app.screen.chosen == {0}
+        app.screen.query_one(ItemTable).focus()
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MessagePeopleScreen))
+        await pilot.click("#done")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), tries=200)
+        [item] = app.screen.case.items(Kind.COMMUNICATION)
+        assert item.content == "[bold]not markup[/bold]"
+        assert app.screen.case.get(item.sender[0]).name == "[/]"

@@ -20,7 +20,10 @@ def message_instant(message: ParsedMessage, zone: str) -> datetime | None:
     if stamp.instant is not None:
         return stamp.instant
     if stamp.local is not None:
-        return to_instant(stamp.local, zone)
+        try:
+            return to_instant(stamp.local, zone)
+        except (OverflowError, ValueError):  # year 9999 late in the day, west of UTC
+            return None
     return None
 
 
@@ -30,8 +33,9 @@ def date_bound(text: str, zone: str, *, end: bool) -> datetime:
     WhenError says what is wrong."""
     when = parse_when(text, zone)
     low, high = when.bounds()
-    if end and high is not None and low == high:  # "--to 21:00" takes in the minute 21:00
-        high += timedelta(minutes=1)
+    if end and high is not None and low == high:
+        # "--to 21:00" takes in the minute 21:00; "--to 21:00:30" that second.
+        high += timedelta(seconds=1) if high.second or high.microsecond else timedelta(minutes=1)
     bound = high if end else low
     if bound is None:
         raise WhenError(f"{text!r} does not name a date to filter by; write a date such as "
@@ -41,7 +45,7 @@ def date_bound(text: str, zone: str, *, end: bool) -> datetime:
 
 @dataclass(frozen=True)
 class MessageFilter:
-    participant: str = ""  # a sender or recipient, as the export names them
+    participant: str = ""  # who sent it, or the only one it went to
     start: datetime | None = None  # aware; messages at or after it
     end: datetime | None = None  # aware; messages before it
     text: str = ""  # words the text, details or an attachment's name contain
@@ -53,10 +57,8 @@ class MessageFilter:
             or self.end is not None
 
     def matches(self, message: ParsedMessage) -> bool:
-        if self.participant:
-            wanted = name_key(self.participant)
-            if not any(name_key(name) == wanted for name in message.participants):
-                return False
+        if self.participant and not self.involves(message):
+            return False
         if self.start is not None or self.end is not None:
             moment = message_instant(message, self.zone)
             if moment is None:
@@ -72,6 +74,15 @@ class MessageFilter:
             if needle not in haystack:
                 return False
         return True
+
+    def involves(self, message: ParsedMessage) -> bool:
+        """The participant sent the message, or it was sent to them alone. (In a
+        group chat every member is a recipient of every message, which tells
+        nothing; the sender does.)"""
+        wanted = name_key(self.participant)
+        if name_key(message.sender) == wanted:
+            return True
+        return len(message.recipients) == 1 and name_key(message.recipients[0]) == wanted
 
     def apply(self, messages: list[ParsedMessage]) -> list[int]:
         """Indexes of the messages that pass."""

@@ -25,6 +25,7 @@ from case_workbook.model.items import (
     MessageSource,
     Person,
     Preserved,
+    Role,
 )
 from case_workbook.model.when import When, wall_time_kind
 from case_workbook.store.case_file import CaseFile
@@ -77,9 +78,10 @@ def fingerprints(result: ParseResult) -> list[str]:
             stamp.local.isoformat() if stamp.local else stamp.text)
         names = "\x1e".join(a.name for a in message.attachments)
         # Not the details: they can hold what changes between two exports of
-        # one chat (when a message was read), and the message is the same.
-        base = "\x1f".join((message.channel.value, message.kind.value, when, message.sender,
-                            message.text, names))
+        # one chat (when a message was read), and the message is the same. The chat
+        # counts: the same words sent to two chats are two messages.
+        base = "\x1f".join((message.channel.value, message.kind.value, message.chat, when,
+                            message.sender, message.text, names))
         seen[base] += 1
         out.append(hashlib.sha256(f"{base}\x1f{seen[base]}".encode()).hexdigest())
     return out
@@ -103,6 +105,7 @@ def import_messages(case: CaseFile, result: ParseResult, chosen: Sequence[int],
         have = fingerprints_in(case)
         persons: dict[str, str] = {}
         exhibits_by_hash: dict[str, str] = _exhibits_by_hash(case)
+        defendants = {p.id for p in case.items(Kind.PERSON) if p.role is Role.DEFENDANT}
         for index in sorted(set(chosen)):
             message, fingerprint = result.messages[index], prints[index]
             if fingerprint in have:
@@ -117,9 +120,10 @@ def import_messages(case: CaseFile, result: ParseResult, chosen: Sequence[int],
                            for att in message.attachments if att.available]
             sender = ids[:1] if message.sender and ids else []
             recipients = ids[1:] if sender else ids
+            direction = _direction(message, choices, sender, recipients, defendants)
             item = Communication(
                 summary=summary_of(message), when=when, channel=message.channel,
-                direction=_direction(message, choices),
+                direction=direction,
                 sender=sender, recipients=[pid for pid in recipients if pid not in sender],
                 content=message.text, details=_details(message),
                 original_location=_location(result, message), preserved=Preserved.YES,
@@ -149,25 +153,37 @@ def summary_of(message: ParsedMessage) -> str:
 
 
 def _when(message: ParsedMessage, zone: str) -> When:
+    """The message's time, exact; unknown (its text kept) when the export
+    has none or one this tool cannot hold (a year like 2250 or 9999)."""
     stamp = message.stamp
     moment = stamp.instant or stamp.local
-    if moment is None:
-        return When.unknown(zone, source_text=stamp.text)
-    return When.exact(moment, zone, source_text=stamp.text)
+    if moment is not None:
+        try:
+            return When.exact(moment, zone, source_text=stamp.text)
+        except (ValueError, OverflowError):
+            pass
+    return When.unknown(zone, source_text=stamp.text)
 
 
-def _direction(message: ParsedMessage, choices: ImportChoices) -> Direction | None:
+def _direction(message: ParsedMessage, choices: ImportChoices, sender: list[str],
+               recipients: list[str], defendants: set[str]) -> Direction | None:
+    """Sent or received as the export says; else as the person said which
+    name is theirs; else by whether they (the defendant) sent or got it."""
     if message.kind is MessageKind.SYSTEM:
         return None
     if message.from_me is not None:
         return Direction.OUTGOING if message.from_me else Direction.INCOMING
-    if choices.me is None:
-        return None
-    if message.sender == choices.me:
+    if choices.me is not None:
+        if message.sender == choices.me:
+            return Direction.OUTGOING
+        if choices.me in message.recipients:
+            return Direction.INCOMING
+        return Direction.BETWEEN_OTHERS
+    if defendants & set(sender):
         return Direction.OUTGOING
-    if choices.me in message.recipients:
+    if defendants & set(recipients):
         return Direction.INCOMING
-    return Direction.BETWEEN_OTHERS
+    return None
 
 
 def _person(case: CaseFile, name: str, choices: ImportChoices, made: dict[str, str],

@@ -22,6 +22,7 @@ from case_workbook.importers.chat_lines import (
     ChatText,
     decode_chat,
     describe_lines,
+    inside,
     plain_file_name,
     regular_file,
 )
@@ -181,7 +182,8 @@ class _MediaBeside:
 
     def attachment(self, name: str) -> Attachment:
         content_type = mimetypes.guess_type(name)[0] or ""
-        if plain_file_name(name) and regular_file(self.folder / name):
+        if (plain_file_name(name) and regular_file(self.folder / name)
+                and inside(self.folder, self.folder / name)):
             self.found += 1
             return Attachment(name, path=self.folder / name, content_type=content_type)
         return Attachment(name, content_type=content_type, note=NOT_IN_EXPORT)

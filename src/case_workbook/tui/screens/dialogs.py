@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets import Button, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -104,6 +104,23 @@ class ErrorScreen(ModalScreen[None]):
     @on(Button.Pressed)
     def _pressed(self) -> None:
         self.dismiss()
+
+
+class BusyScreen(ModalScreen[None]):
+    """Work under way that nothing else may interrupt; dismissed by its caller."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="BusyScreen") + """
+    BusyScreen LoadingIndicator { height: 1; }
+    """
+
+    def __init__(self, doing: str) -> None:
+        super().__init__()
+        self.doing = doing
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.doing), classes="title")
+            yield LoadingIndicator()
 
 
 class KindChooser(ModalScreen[Kind | None]):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from case_workbook.importers.parsed import MessageKind
+from case_workbook.fileio import describe_os_error
+from case_workbook.importers.parsed import ExportReadError, MessageKind
 from case_workbook.importers.people import suggest_people
 from case_workbook.importers.to_case import (
     ImportChoices,
@@ -17,6 +18,7 @@ from case_workbook.importers.to_case import (
 )
 from case_workbook.model.items import Kind
 from case_workbook.store.errors import CaseFileError
+from case_workbook.tui.screens.dialogs import BusyScreen
 from case_workbook.tui.screens.import_file import ImportFileScreen
 from case_workbook.tui.screens.message_people import MessagePeopleScreen
 from case_workbook.tui.screens.message_preview import MessagePreviewScreen
@@ -35,11 +37,12 @@ async def import_messages_flow(screen: CaseScreen) -> None:
     held = fingerprints_in(case)
     have = {i for i, p in enumerate(prints) if p in held}
     zone = case.settings.default_tz
+    picked: set[int] = set()
     while True:
-        chosen = await app.push_screen_wait(MessagePreviewScreen(result, zone, have))
+        chosen = await app.push_screen_wait(MessagePreviewScreen(result, zone, have, picked))
         if chosen is None:
             return
-        zone = chosen.zone
+        zone, picked = chosen.zone, set(chosen.indexes)
         messages = [result.messages[i] for i in chosen.indexes]
         names = list(dict.fromkeys(n for m in messages for n in m.participants))
         people = case.items(Kind.PERSON)
@@ -49,12 +52,18 @@ async def import_messages_flow(screen: CaseScreen) -> None:
         if who is not None:
             break  # back from the people step returns to the preview
     choices = ImportChoices(zone=zone, people=who.people, me=who.me)
-    screen.notify(f"Importing {len(chosen.indexes):,} messages…", markup=False)
+    # The import writes on the case's connection in a thread: the case stays
+    # behind a busy dialog until it is done, so no other change can start.
+    busy = BusyScreen(f"Importing {len(chosen.indexes):,} messages…")
+    await app.push_screen(busy)
     worker = screen.run_worker(lambda: _run(case, result, chosen.indexes, choices),
                                thread=True, exit_on_error=False)
-    outcome = await worker.wait()
-    if isinstance(outcome, CaseFileError):
-        screen.report(outcome, "import the messages")
+    try:
+        outcome = await worker.wait()
+    finally:
+        busy.dismiss()
+    if isinstance(outcome, str):
+        app.show_error("Could not import the messages", outcome)
         return
     screen.index.reload()
     screen.refresh_lists()
@@ -63,8 +72,11 @@ async def import_messages_flow(screen: CaseScreen) -> None:
     screen.notify(outcome.sentence() + " Press ctrl+z to undo the whole import.", markup=False)
 
 
-def _run(case, result, chosen, choices) -> ImportOutcome | CaseFileError:
+def _run(case, result, chosen, choices) -> ImportOutcome | str:
+    """The outcome, or the sentence saying why nothing was imported."""
     try:
         return import_messages(case, result, chosen, choices)
-    except CaseFileError as error:
-        return error
+    except (CaseFileError, ExportReadError) as error:  # an attachment gone since reading
+        return str(error)
+    except OSError as error:
+        return describe_os_error(error, error.filename or "a file", "read")

@@ -49,7 +49,9 @@ class MessagePeopleScreen(ModalScreen[PeopleChoice | None]):
         self.ask_me = ask_me
 
     def compose(self) -> ComposeResult:
-        options = [(one_line(f"{p.id} {p.name} ({p.role.value})"), p.id) for p in self.people]
+        # Names are shown as Text: one like "[/]" would otherwise be read as markup.
+        options = [(Text(one_line(f"{p.id} {p.name} ({p.role.value})")), p.id)
+                   for p in self.people]
         defendants = {p.id for p in self.people if p.role is Role.DEFENDANT}
         with Vertical():
             yield Label("Who are the people in these messages?", classes="title")
@@ -62,7 +64,7 @@ class MessagePeopleScreen(ModalScreen[PeopleChoice | None]):
                     mine = next((n for n in names if self.suggested.get(n) in defendants), None)
                     yield Label("Which of these names is you? (so messages show as sent or "
                                 "received)", classes="field")
-                    yield Select([(one_line(n), n) for n in names], prompt="None of them",
+                    yield Select([(Text(one_line(n)), n) for n in names], prompt="None of them",
                                  value=mine if mine is not None else Select.NULL, id="me",
                                  compact=True)
                 for number, name in enumerate(self.names):

@@ -45,15 +45,28 @@ def _columns(screen: MessagePreviewScreen) -> list[Column]:
     return [
         Column("mark", "", mark, 1),
         Column("where", "Where", lambda r, _: messages[r].locator, 12),
-        Column("when", "Time as recorded", lambda r, _: messages[r].stamp.text, 20),
+        Column("when", "Time", lambda r, _: shown_time(messages[r], screen.zone), 19),
         Column("from", "From", lambda r, _: messages[r].sender or "(system)", 16),
         Column("text", "Message", lambda r, _: summary_of(messages[r]), 30, flexible=True),
     ]
 
 
+def shown_time(message: ParsedMessage, zone: str) -> str:
+    """An instant in the zone the case shows times in; a phone's clock time as
+    the export wrote it (its zone is what the person states)."""
+    stamp = message.stamp
+    if stamp.instant is not None:
+        try:
+            return stamp.instant.astimezone(get_zone(zone)).strftime("%Y-%m-%d %H:%M:%S")
+        except (OverflowError, ValueError):
+            pass
+    return stamp.text or "—"
+
+
 def message_text(message: ParsedMessage) -> str:
     """The whole message for the panel under the list."""
-    lines = [f"{message.locator} · {message.stamp.text or 'no time recorded'}",
+    lines = [f"{message.locator} · as written in the export: "
+             f"{message.stamp.text or 'no time recorded'}",
              f"From: {message.sender or '(no sender: a system message)'}"]
     if message.recipients and message.sender:
         lines.append("To: " + ", ".join(message.recipients))
@@ -94,12 +107,13 @@ class MessagePreviewScreen(ShowsWorkerErrors, Screen[Chosen | None]):
         Binding("escape", "cancel", "Cancel", id="preview.cancel"),
     ]
 
-    def __init__(self, result: ParseResult, zone: str, have: set[int]) -> None:
+    def __init__(self, result: ParseResult, zone: str, have: set[int],
+                 chosen: set[int] | None = None) -> None:
         super().__init__()
         self.result = result
         self.zone = zone
         self.have = have  # indexes of messages the case already holds
-        self.chosen: set[int] = set()
+        self.chosen: set[int] = set(chosen or ())  # kept when coming back from the next step
         self.shown: list[int] = list(range(len(result.messages)))
 
     def compose(self) -> ComposeResult:
@@ -118,7 +132,7 @@ class MessagePreviewScreen(ShowsWorkerErrors, Screen[Chosen | None]):
                               f"{self.zone}."), classes="hint")
         yield Static(id="zone-error", classes="error", markup=False)
         with Horizontal(classes="bar"):
-            yield Select([(one_line(n), n) for n in result.participants()],
+            yield Select([(Text(one_line(n)), n) for n in result.participants()],
                          prompt="Anyone", id="participant", compact=True)
             yield Input(placeholder="from (e.g. 2024-03-05)", id="from", compact=True)
             yield Input(placeholder="to (the whole day)", id="to", compact=True)

@@ -1,0 +1,89 @@
+"""Edges of the message import found by trying it: the same words in two
+chats, times no calendar here can hold, who a participant filter means,
+links out of an export's folder, and text that looks like markup."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from case_workbook.cli import visible
+from case_workbook.importers.detect import read_export
+from case_workbook.importers.filters import MessageFilter, date_bound, message_instant
+from case_workbook.importers.parsed import ParsedMessage, Stamp
+from case_workbook.importers.to_case import ImportChoices, import_messages
+from case_workbook.model.items import Direction, Kind, Person, Role
+
+
+def _chat(folder, name: str, lines: list[str]):
+    path = folder / f"WhatsApp Chat with {name}.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_same_words_in_two_chats_are_two_messages(case, tmp_path):
+    line = "13/02/2024, 10:00 - Alex: I know where your sister lives"
+    first = read_export(_chat(tmp_path, "Alex", [line]))
+    second = read_export(_chat(tmp_path, "Family", [line, "13/02/2024, 10:01 - Sam: stop"]))
+    assert len(import_messages(case, first, [0], ImportChoices(zone="UTC")).communications) == 1
+    outcome = import_messages(case, second, [0], ImportChoices(zone="UTC"))
+    assert len(outcome.communications) == 1 and outcome.already_there == 0
+
+
+def test_a_time_beyond_the_calendar_is_kept_as_text_with_an_unknown_when(case, tmp_path):
+    mail = tmp_path / "future.eml"
+    mail.write_bytes(b"From: a@example.org\r\nTo: b@example.org\r\nSubject: s\r\n"
+                     b"Date: Mon, 1 Jan 2250 10:00:00 +0000\r\n\r\nbody\r\n")
+    result = read_export(mail)
+    [cid] = import_messages(case, result, [0], ImportChoices(zone="UTC")).communications
+    item = case.get(cid)
+    assert not item.when.is_dated() and "2250" in item.when.source_text
+    late = ParsedMessage(1, "line 1", Stamp(local=datetime(9999, 12, 31, 23, 59)), "A", "x")
+    assert message_instant(late, "America/Chicago") is None
+    start = date_bound("2000-01-01", "America/Chicago", end=False)
+    assert not MessageFilter(start=start, zone="America/Chicago").matches(late)
+
+
+def test_a_participant_is_whoever_sent_it_or_the_one_it_went_to():
+    group = ParsedMessage(1, "l1", Stamp(), "Alex", "hi", recipients=("Sam", "Kim"))
+    direct = ParsedMessage(2, "l2", Stamp(), "Me", "hi", recipients=("~ sam",))
+    sam = MessageFilter(participant="Sam")
+    assert [sam.matches(m) for m in (group, direct)] == [False, True]
+    assert MessageFilter(participant="alex").matches(group)
+
+
+def test_an_end_with_seconds_ends_at_that_second():
+    end = date_bound("2020-06-10 15:54:59", "UTC", end=True)
+    assert end == datetime(2020, 6, 10, 15, 55, tzinfo=UTC)
+    assert date_bound("2020-06-10 15:54", "UTC", end=True) == datetime(2020, 6, 10, 15, 55,
+                                                                          tzinfo=UTC)
+
+
+def test_media_beside_a_chat_is_not_followed_out_of_its_folder(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not yours")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    os.symlink(secret, folder / "IMG-20240213-WA0001.jpg")
+    (folder / "IMG-20240213-WA0002.jpg").write_bytes(b"\xff\xd8real")
+    chat = _chat(folder, "Alex", [
+        "13/02/2024, 10:00 - Alex: IMG-20240213-WA0001.jpg (file attached)",
+        "13/02/2024, 10:01 - Alex: IMG-20240213-WA0002.jpg (file attached)"])
+    first, second = read_export(chat).messages
+    assert not first.attachments[0].available
+    assert second.attachments[0].path == folder / "IMG-20240213-WA0002.jpg"
+
+
+def test_a_defendant_chosen_as_a_person_makes_messages_sent_or_received(case, tmp_path):
+    me = case.add(Person(name="Jo Doe", role=Role.DEFENDANT))
+    chat = read_export(_chat(tmp_path, "Alex", ["13/02/2024, 10:00 - Jo: on my way",
+                                                "13/02/2024, 10:01 - Alex: hurry"]))
+    choices = ImportChoices(zone="UTC", people={"Jo": me.id})
+    ids = import_messages(case, chat, [0, 1], choices).communications
+    assert [case.get(i).direction for i in ids] == [Direction.OUTGOING, Direction.INCOMING]
+    assert len(case.items(Kind.PERSON)) == 2
+
+
+def test_command_line_output_shows_direction_overrides_as_escapes():
+    assert visible("Alex\u202egnp.exe") == "Alex\\u202egnp.exe"
+    assert visible("\x1b[31mred") == "\\x1b[31mred"
