@@ -52,17 +52,15 @@ class ImportMessages(Command):
     @staticmethod
     def run(args):
         from case_workbook.importers.detect import read_export
-        from case_workbook.importers.parsed import DayOrder, ExportReadError, NeedsDayOrder
+        from case_workbook.importers.parsed import DayOrder, NeedsDayOrder
         from case_workbook.store.case_file import CaseFile
 
         passphrase = passphrase_for(args.case, args.passphrase_file)
         order = DayOrder(args.dates) if args.dates else None
         try:
             result = read_export(args.file, day_order=order)
-        except NeedsDayOrder as error:
+        except NeedsDayOrder as error:  # other ExportReadErrors are one sentence as they are
             raise UserError(f"{error} Add --dates day-first or --dates month-first.") from None
-        except ExportReadError as error:
-            raise UserError(str(error)) from None
         with CaseFile.open(args.case, passphrase=passphrase) as case:
             return _go_on(args, case, result)
 

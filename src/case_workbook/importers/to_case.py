@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from case_workbook.importers.parsed import Attachment, MessageKind, ParsedMessage, ParseResult
-from case_workbook.importers.people import ME, new_person
+from case_workbook.importers.people import new_person
 from case_workbook.importers.source import hash_file
 from case_workbook.model.items import (
     Communication,
@@ -288,7 +288,3 @@ def _source(result: ParseResult, message: ParsedMessage, fingerprint: str,
         zone_stated=message.stamp.instant is None and message.stamp.local is not None,
         day_order=result.day_order.value if result.day_order else "",
         day_order_stated=result.day_order_stated)
-
-
-__all__ = ["ME", "ImportChoices", "ImportOutcome", "fingerprints", "fingerprints_in",
-           "import_messages", "provenance", "summary_of"]
