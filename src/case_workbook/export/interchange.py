@@ -191,6 +191,9 @@ def explain(error: ValidationError) -> str:
         elif not _is_tag(part):
             where += f".{part}" if where else str(part)
     message = first["msg"]
+    given = first.get("input")
+    if isinstance(given, str) and given and given in message:
+        message = message.replace(given, "…")  # the file's own text (a zone name) is not repeated
     message = message[0].lower() + message[1:] if message else "not valid"
     if unknown:
         message = "it has a field this version of case-workbook does not know"
