@@ -159,7 +159,7 @@ def _people(args: argparse.Namespace, case, result, chosen: list[int]) -> dict[s
     from case_workbook.model.items import Kind
 
     names = list(dict.fromkeys(n for i in chosen for n in result.messages[i].participants))
-    people = suggest_people(names, [p for p in case.items(Kind.PERSON)])
+    people = suggest_people(names, case.items(Kind.PERSON), result.handles)
     for given in args.person if names else ():  # nothing new: no one to map
         name, sep, target = given.rpartition("=")  # a name may hold "="; an id does not
         if not sep or name not in names:

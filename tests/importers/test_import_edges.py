@@ -11,6 +11,7 @@ from case_workbook.cli import visible
 from case_workbook.importers.detect import read_export
 from case_workbook.importers.filters import MessageFilter, date_bound, message_instant
 from case_workbook.importers.parsed import ParsedMessage, Stamp
+from case_workbook.importers.people import suggest_people
 from case_workbook.importers.to_case import ImportChoices, import_messages
 from case_workbook.model.items import Direction, Kind, Person, Role
 
@@ -87,3 +88,32 @@ def test_a_defendant_chosen_as_a_person_makes_messages_sent_or_received(case, tm
 def test_command_line_output_shows_direction_overrides_as_escapes():
     assert visible("Alex\u202egnp.exe") == "Alex\\u202egnp.exe"
     assert visible("\x1b[31mred") == "\\x1b[31mred"
+
+
+def test_a_contact_keeps_the_number_the_backup_names_them_by(case, fixtures, tmp_path):
+    sms = read_export(fixtures / "sms_backup_restore" / "sbr2_sms_small.xml")
+    named = {m.sender for m in sms.messages if m.sender in sms.handles}
+    assert named, "the fixture names senders by their contact name"
+    outcome = import_messages(case, sms, range(len(sms.messages)), ImportChoices(zone="UTC"))
+    people = {case.get(p).name: case.get(p) for p in outcome.people}
+    for name in named:
+        assert people[name].contact == sms.handles[name]
+    # A call log that knows only the number finds the same person.
+    name = sorted(named)[0]
+    number = sms.handles[name]
+    calls = tmp_path / "calls.xml"
+    calls.write_text("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+                     f'<calls count="1"><call number="{number}" duration="65" '
+                     'date="1700000000000" type="2" presentation="1" /></calls>\n',
+                     encoding="utf-8")
+    log = read_export(calls)
+    assert suggest_people([number], case.items(Kind.PERSON)) == {number: people[name].id}
+    assert log.messages[0].recipients == (number,)
+
+
+def test_an_email_address_matches_with_or_without_its_name(case):
+    bob = case.add(Person(name="Robert Roe", contact="bob@example.org"))
+    found = suggest_people(["Bob <BOB@example.org>", "bob@example.org", "Rob <rob@x.org>"],
+                           case.items(Kind.PERSON))
+    assert found == {"Bob <BOB@example.org>": bob.id, "bob@example.org": bob.id,
+                     "Rob <rob@x.org>": None}

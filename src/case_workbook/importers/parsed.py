@@ -124,6 +124,9 @@ class ParseResult:
     day_order: DayOrder | None = None  # the reading used, when the file needed one
     day_order_stated: bool = False  # the person chose it (the file could not settle it)
     truncated: bool = False  # the file ends part way through a record
+    # A participant's number or address, where the export names them otherwise
+    # ("Alice" for +15551234567): kept as the person's contact, and matched on.
+    handles: dict[str, str] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:

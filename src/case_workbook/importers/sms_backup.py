@@ -120,6 +120,7 @@ class _Records:
 
     def finish(self) -> ParseResult:
         self.result.sha256, self.result.size = self.stream.sha256, self.stream.size
+        self.result.handles = dict(self.tally.handles)
         self.result.notes = _notes(self.result, self.tally, self.stream, self.declared or "")
         return self.result
 

@@ -53,6 +53,7 @@ class Tally:
     not_included: int = 0
     no_time: int = 0
     unclosed: int = 0
+    handles: dict[str, str] = field(default_factory=dict)  # contact name -> number
 
 
 @dataclass
@@ -112,20 +113,24 @@ def stamp_of(attrs: dict[str, str], tally: Tally) -> tuple[Stamp, list[str]]:
     return Stamp(instant=instant, text=shown), details
 
 
-def party(attrs: dict[str, str], address_field: str = "address") -> tuple[str, list[str]]:
+def party(attrs: dict[str, str], tally: Tally,
+          address_field: str = "address") -> tuple[str, list[str]]:
     """The other party as the phone names them, and the number in details
-    when a contact name stands in for it."""
+    when a contact name stands in for it (noted in the tally's handles)."""
     address = attrs.get(address_field, "")
     name = attrs.get("contact_name", "")
     if name not in NO_NAME:
-        return name, [f"address: {address}"] if address and address != name else []
+        if address and address != name:
+            tally.handles.setdefault(name, address)
+            return name, [f"address: {address}"]
+        return name, []
     return address, []
 
 
 def sms_message(attrs: dict[str, str], record: int, line: int, tally: Tally) -> ParsedMessage:
     tally.sms += 1
     stamp, details = stamp_of(attrs, tally)
-    other, about = party(attrs)
+    other, about = party(attrs, tally)
     kind = attrs.get("type", "")
     if kind == "1":
         sender, recipients, from_me = other, (ME,), False
@@ -189,7 +194,7 @@ def mms_message(mms: MmsRecord, tally: Tally, *, unclosed: bool = False) -> Pars
     tally.mms += 1
     attrs = mms.attrs
     stamp, details = stamp_of(attrs, tally)
-    chat, about = party(attrs)
+    chat, about = party(attrs, tally)
     box = attrs.get("msg_box", "")
     by_role: dict[str, list[str]] = {role: [] for role in ADDRESS_ROLES.values()}
     for role, address in mms.addresses:
@@ -255,7 +260,7 @@ def duration_text(raw: str) -> str:
 def call_message(attrs: dict[str, str], record: int, line: int, tally: Tally) -> ParsedMessage:
     tally.calls += 1
     stamp, time_details = stamp_of(attrs, tally)
-    other, about = party(attrs, "number")
+    other, about = party(attrs, tally, "number")
     placed: bool | None
     words, placed = CALL_TYPES.get(attrs.get("type", ""), (
         f"Call of type {attrs.get('type', '')!r}, which SMS Backup & Restore does not document",

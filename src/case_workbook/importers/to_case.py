@@ -114,7 +114,8 @@ def import_messages(case: CaseFile, result: ParseResult, chosen: Sequence[int],
             have.add(fingerprint)
             # A system line (group created, member added) is no one's message to anyone.
             names = () if message.kind is MessageKind.SYSTEM else message.participants
-            ids = [_person(case, name, choices, persons, outcome) for name in names]
+            ids = [_person(case, name, choices, persons, outcome, result.handles)
+                   for name in names]
             when = _when(message, choices.zone)
             exhibit_ids = [_exhibit(case, att, message, when, result, exhibits_by_hash, outcome)
                            for att in message.attachments if att.available]
@@ -187,14 +188,15 @@ def _direction(message: ParsedMessage, choices: ImportChoices, sender: list[str]
 
 
 def _person(case: CaseFile, name: str, choices: ImportChoices, made: dict[str, str],
-            outcome: ImportOutcome) -> str:
+            outcome: ImportOutcome, handles: dict[str, str]) -> str:
     chosen = choices.people.get(name)
     if chosen:
         if not case.exists(chosen) or case.get(chosen).kind is not Kind.PERSON:
             raise CaseFileError(f"{chosen}, chosen for {name!r}, is not a person in this case.")
         return chosen
     if name not in made:
-        person: Person = case._insert(new_person(name, case.header.defendant))
+        person: Person = case._insert(new_person(name, case.header.defendant,
+                                                 handles.get(name, "")))
         made[name] = person.id
         outcome.people.append(person.id)
     return made[name]

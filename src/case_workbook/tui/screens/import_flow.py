@@ -48,7 +48,7 @@ async def import_messages_flow(screen: CaseScreen) -> None:
         people = case.items(Kind.PERSON)
         ask_me = any(m.from_me is None and m.kind is not MessageKind.SYSTEM for m in messages)
         who = await app.push_screen_wait(MessagePeopleScreen(
-            names, people, suggest_people(names, people), ask_me))
+            names, people, suggest_people(names, people, result.handles), ask_me))
         if who is not None:
             break  # back from the people step returns to the preview
     choices = ImportChoices(zone=zone, people=who.people, me=who.me)
