@@ -117,3 +117,11 @@ def test_an_email_address_matches_with_or_without_its_name(case):
                            case.items(Kind.PERSON))
     assert found == {"Bob <BOB@example.org>": bob.id, "bob@example.org": bob.id,
                      "Rob <rob@x.org>": None}
+
+
+def test_the_name_said_to_be_yours_becomes_the_defendant_when_new(case, tmp_path):
+    chat = read_export(_chat(tmp_path, "Alex", ["13/02/2024, 10:00 - Jo: on my way",
+                                                "13/02/2024, 10:01 - Alex: hurry"]))
+    outcome = import_messages(case, chat, [0, 1], ImportChoices(zone="UTC", me="Jo"))
+    roles = {case.get(p).name: case.get(p).role for p in outcome.people}
+    assert roles == {"Jo": Role.DEFENDANT, "Alex": Role.OTHER}

@@ -195,8 +195,10 @@ def _person(case: CaseFile, name: str, choices: ImportChoices, made: dict[str, s
             raise CaseFileError(f"{chosen}, chosen for {name!r}, is not a person in this case.")
         return chosen
     if name not in made:
-        person: Person = case._insert(new_person(name, case.header.defendant,
-                                                 handles.get(name, "")))
+        fresh = new_person(name, case.header.defendant, handles.get(name, ""))
+        if name == choices.me:  # the name the person said is theirs
+            fresh = fresh.model_copy(update={"role": Role.DEFENDANT})
+        person: Person = case._insert(fresh)
         made[name] = person.id
         outcome.people.append(person.id)
     return made[name]
