@@ -134,8 +134,9 @@ class MessagePreviewScreen(ShowsWorkerErrors, Screen[Chosen | None]):
         with Horizontal(classes="bar"):
             yield Select([(Text(one_line(n)), n) for n in result.participants()],
                          prompt="Anyone", id="participant", compact=True)
-            yield Input(placeholder="from (e.g. 2024-03-05)", id="from", compact=True)
-            yield Input(placeholder="to (the whole day)", id="to", compact=True)
+            # Examples that fit 80 columns; a "to" date takes in its whole day.
+            yield Input(placeholder="from 2024-03-05", id="from", compact=True)
+            yield Input(placeholder="to 2024-03-07", id="to", compact=True)
             yield Input(placeholder="words in the message", id="text", compact=True)
         yield Static(id="filter-error", classes="error", markup=False)
         table = ItemTable(lambda column, row: column.text(row, None), id="messages")
