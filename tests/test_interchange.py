@@ -90,6 +90,17 @@ def test_wrong_item_field_names_its_place(case, tmp_path):
         read_json(out)
 
 
+def test_a_refused_value_from_the_file_is_not_repeated(case, tmp_path):
+    out = tmp_path / "a.json"
+    export_json(case, out)
+    data = json.loads(out.read_text())
+    data["settings"]["default_tz"] = "Zq9secret/Place"
+    out.write_text(json.dumps(data))
+    with pytest.raises(InterchangeError, match="settings.default_tz") as caught:
+        read_json(out)
+    assert "Zq9secret" not in str(caught.value) and "not known here" in str(caught.value)
+
+
 def test_import_with_broken_links_leaves_no_file(case, tmp_path):
     case.add(Threat(summary="x"))
     out = tmp_path / "a.json"

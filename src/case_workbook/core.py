@@ -77,7 +77,8 @@ def create_case(path: Path, *, title: str, framework_id: str = "general",
         settings = CaseSettings(exhibit_prefix=exhibit_prefix,
                                 default_tz=zone or local_zone_name())
     except ValidationError as error:
-        raise CaseFileError(f"The case details are not valid: {explain(error)}.") from None
+        raise CaseFileError("The case details are not valid: "
+                            f"{explain(error, from_file=False)}.") from None
     CaseFile.create(path, header, framework, settings, passphrase=passphrase).close()
     return path
 

@@ -175,8 +175,10 @@ def _too_large(path: Path) -> InterchangeError:
     return InterchangeError(f"{path} is too large to read with the memory this computer has.")
 
 
-def explain(error: ValidationError) -> str:
-    """The first problem of a pydantic error as 'where: what', plus a count."""
+def explain(error: ValidationError, *, from_file: bool = True) -> str:
+    """The first problem of a pydantic error as 'where: what', plus a count.
+    A value read `from_file` is not repeated (it is the case's content); a
+    value the person typed is, so they see what was not understood."""
     problems = error.errors(include_url=False)
     first = problems[0]
     loc = first["loc"]
@@ -192,7 +194,7 @@ def explain(error: ValidationError) -> str:
             where += f".{part}" if where else str(part)
     message = first["msg"]
     given = first.get("input")
-    if isinstance(given, str) and given and given in message:
+    if from_file and isinstance(given, str) and given and given in message:
         message = message.replace(given, "…")  # the file's own text (a zone name) is not repeated
     message = message[0].lower() + message[1:] if message else "not valid"
     if unknown:
