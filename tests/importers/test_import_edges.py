@@ -125,3 +125,39 @@ def test_the_name_said_to_be_yours_becomes_the_defendant_when_new(case, tmp_path
     outcome = import_messages(case, chat, [0, 1], ImportChoices(zone="UTC", me="Jo"))
     roles = {case.get(p).name: case.get(p).role for p in outcome.people}
     assert roles == {"Jo": Role.DEFENDANT, "Alex": Role.OTHER}
+
+
+def _zip_chat(tmp_path, photo: bytes):
+    import zipfile
+
+    archive = tmp_path / "WhatsApp Chat - Alex.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("_chat.txt", "[13/02/2024, 10:00:00] Alex: <attached: 00000001-PHOTO.jpg>\r\n")
+        out.writestr("00000001-PHOTO.jpg", photo)
+    return archive
+
+
+def test_a_zip_member_is_copied_into_the_case_at_import(case, tmp_path):
+    from case_workbook.store.exhibits import read_blob
+
+    photo = os.urandom(3 * 1024 * 1024)  # more than one block
+    result = read_export(_zip_chat(tmp_path, photo))
+    [attachment] = result.messages[0].attachments
+    assert attachment.data is None and attachment.member  # not held in memory
+    outcome = import_messages(case, result, [0], ImportChoices(zone="UTC"))
+    exhibit = case.get(outcome.exhibits[0])
+    assert b"".join(read_blob(case, exhibit.file.sha256)) == photo
+    assert exhibit.file.size == len(photo)
+
+
+def test_a_zip_changed_after_reading_imports_nothing(case, tmp_path):
+    import pytest
+
+    from case_workbook.store.errors import CaseFileError
+
+    archive = _zip_chat(tmp_path, b"\xff\xd8 first")
+    result = read_export(archive)
+    _zip_chat(tmp_path, b"\xff\xd8 other")  # the same name, other bytes
+    with pytest.raises(CaseFileError, match="changed after it was read"):
+        import_messages(case, result, [0], ImportChoices(zone="UTC"))
+    assert case.items() == []

@@ -229,7 +229,7 @@ def test_a_bare_txt_finds_media_beside_it(fixtures, tmp_path):
     assert any("1 of 4 attached files" in n for n in result.notes)
 
 
-def test_a_zip_with_media_gives_each_attachment_its_bytes(fixtures, tmp_path):
+def test_a_zip_with_media_names_and_hashes_each_attachment(fixtures, tmp_path):
     chat = (fixtures / "whatsapp" / "pustur_ios_example_2024_chat.txt").read_bytes()
     archive = tmp_path / "WhatsApp Chat - Example.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
@@ -240,9 +240,12 @@ def test_a_zip_with_media_gives_each_attachment_its_bytes(fixtures, tmp_path):
     result = whatsapp.read(archive)
     assert {m.chat for m in result.messages} == {"Example"}
     files = {m.attachments[0].name: m.attachments[0] for m in result.messages if m.attachments}
-    assert files["00000001-PHOTO-2019-06-20-16-00-15.jpg"].data == b"\xff\xd8 a photo"
-    assert files["00000003-AUDIO-2019-06-20-16-03-55.mp3"].data == b"ID3 audio" * 100
-    assert files["00000002-VIDEO-2019-06-20-16-01-42.mp4"].data is None  # only Apple junk
+    photo = files["00000001-PHOTO-2019-06-20-16-00-15.jpg"]
+    audio = files["00000003-AUDIO-2019-06-20-16-03-55.mp3"]
+    assert photo.data is None and photo.member == "00000001-PHOTO-2019-06-20-16-00-15.jpg"
+    assert (photo.sha256, photo.size) == (hashlib.sha256(b"\xff\xd8 a photo").hexdigest(), 10)
+    assert audio.sha256 == hashlib.sha256(b"ID3 audio" * 100).hexdigest() and audio.available
+    assert not files["00000002-VIDEO-2019-06-20-16-01-42.mp4"].available  # only Apple junk
     assert files["00000002-VIDEO-2019-06-20-16-01-42.mp4"].note == whatsapp.NOT_IN_EXPORT
     assert result.sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
     assert any("2 of 4 attached files" in n for n in result.notes)
@@ -263,7 +266,7 @@ def test_an_android_zip_with_file_attached_and_a_caption(tmp_path):
     photo, report, omitted, notes = result.messages
     assert photo.chat == "Ann" and photo.text == ("IMG-20220323-WA0002.jpg (file attached)\n"
                                                   "the caption")
-    assert photo.attachments[0].data == b"jpeg bytes"
+    assert photo.attachments[0].sha256 == hashlib.sha256(b"jpeg bytes").hexdigest()
     assert report.attachments[0].name == "report final.pdf"
     assert report.attachments[0].note == whatsapp.NOT_IN_EXPORT
     assert omitted.attachments[0].name == "media"

@@ -51,18 +51,24 @@ class Limits:
 @dataclass(frozen=True)
 class Attachment:
     """A file a message carries. `data` holds its bytes when the export has
-    them (a zip member, a base64 part, an email part); `path` a file found
-    beside the export; neither, with `note` saying why, when it is missing."""
+    them inline (a base64 part, an email part); `member` names it inside the
+    export's zip (hashed while reading, its `sha256` and `size` kept, and
+    copied into the case only at import, so a zip of videos is never held in
+    memory); `path` is a file found beside the export; none of them, with
+    `note` saying why, when it is missing."""
 
     name: str
     data: bytes | None = None
     path: Path | None = None
     content_type: str = ""
     note: str = ""
+    member: str = ""
+    sha256: str = ""
+    size: int = 0
 
     @property
     def available(self) -> bool:
-        return self.data is not None or self.path is not None
+        return self.data is not None or self.path is not None or bool(self.member)
 
 
 @dataclass(frozen=True)

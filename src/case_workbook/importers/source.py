@@ -123,6 +123,39 @@ class ExportZip:
     def names(self) -> list[str]:
         return [m.filename for m in self.zip.infolist() if not m.is_dir()]
 
+    def hash_member(self, name: str) -> tuple[str, int]:
+        """SHA-256 and size of a member, inflated a block at a time (never whole)."""
+        digest, size = hashlib.sha256(), 0
+        for block in self._blocks(name):
+            digest.update(block)
+            size += len(block)
+        return digest.hexdigest(), size
+
+    def _blocks(self, name: str):
+        try:
+            member = self.zip.getinfo(name)
+        except KeyError:  # the zip was replaced since it was read
+            raise ExportReadError(f"{self.path.name} no longer holds {name}; read it "
+                                  "again.") from None
+        size = 0
+        try:
+            with self.zip.open(member) as handle:
+                while block := handle.read(BLOCK):
+                    size += len(block)
+                    if size > member.file_size:
+                        break
+                    yield block
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise ExportReadError(f"{name} in {self.path.name} is damaged and could not be "
+                                  "unpacked.") from None
+        if size != member.file_size:
+            raise ExportReadError(f"{name} in {self.path.name} is not the size the zip says; "
+                                  "the zip is damaged.")
+
+    def stream(self, name: str) -> BlockReader:
+        """A member as a file-like object read in blocks, for copying it."""
+        return BlockReader(self._blocks(name))
+
     def read(self, name: str, limit: int = Limits.ATTACHMENT_BYTES) -> bytes:
         member = self.zip.getinfo(name)
         if member.file_size > limit:
@@ -151,3 +184,23 @@ class ExportZip:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class BlockReader:
+    """read(n) over an iterator of byte blocks (what a copy into the case reads)."""
+
+    def __init__(self, blocks) -> None:
+        self.blocks = iter(blocks)
+        self.pending = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.pending) < size:
+            block = next(self.blocks, None)
+            if block is None:
+                break
+            self.pending += block
+        if size < 0:
+            out, self.pending = self.pending, b""
+        else:
+            out, self.pending = self.pending[:size], self.pending[size:]
+        return out

@@ -13,10 +13,11 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from case_workbook.importers.parsed import Attachment, MessageKind, ParsedMessage, ParseResult
 from case_workbook.importers.people import new_person
-from case_workbook.importers.source import hash_file
+from case_workbook.importers.source import ExportZip, hash_file
 from case_workbook.model.items import (
     Communication,
     Direction,
@@ -30,7 +31,11 @@ from case_workbook.model.items import (
 from case_workbook.model.when import When, wall_time_kind
 from case_workbook.store.case_file import CaseFile
 from case_workbook.store.errors import CaseFileError
-from case_workbook.store.exhibits import insert_exhibit_bytes, insert_exhibit_file
+from case_workbook.store.exhibits import (
+    insert_exhibit_bytes,
+    insert_exhibit_file,
+    insert_exhibit_stream,
+)
 
 SUMMARY_LIMIT = 80
 
@@ -101,7 +106,7 @@ def import_messages(case: CaseFile, result: ParseResult, chosen: Sequence[int],
     """Import the messages at indexes `chosen` of `result.messages`."""
     prints = fingerprints(result)
     outcome = ImportOutcome()
-    with case.transaction(f"import messages from {result.source.name} into"):
+    with _Zips() as zips, case.transaction(f"import messages from {result.source.name} into"):
         have = fingerprints_in(case)
         persons: dict[str, str] = {}
         exhibits_by_hash: dict[str, str] = _exhibits_by_hash(case)
@@ -117,8 +122,8 @@ def import_messages(case: CaseFile, result: ParseResult, chosen: Sequence[int],
             ids = [_person(case, name, choices, persons, outcome, result.handles)
                    for name in names]
             when = _when(message, choices.zone)
-            exhibit_ids = [_exhibit(case, att, message, when, result, exhibits_by_hash, outcome)
-                           for att in message.attachments if att.available]
+            exhibit_ids = [_exhibit(case, att, message, when, result, exhibits_by_hash, outcome,
+                                    zips) for att in message.attachments if att.available]
             sender = ids[:1] if message.sender and ids else []
             recipients = ids[1:] if sender else ids
             direction = _direction(message, choices, sender, recipients, defendants)
@@ -137,6 +142,25 @@ def import_messages(case: CaseFile, result: ParseResult, chosen: Sequence[int],
                 "source": result.source.name, "sha256": result.sha256,
                 "items": outcome.communications + outcome.people + outcome.exhibits})
     return outcome
+
+
+class _Zips:
+    """The export's zip, opened once for all its attachments, closed at the end."""
+
+    def __init__(self) -> None:
+        self.opened: dict[Path, ExportZip] = {}
+
+    def open(self, path: Path) -> ExportZip:
+        if path not in self.opened:
+            self.opened[path] = ExportZip(path)
+        return self.opened[path]
+
+    def __enter__(self) -> _Zips:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for archive in self.opened.values():
+            archive.close()
 
 
 def summary_of(message: ParsedMessage) -> str:
@@ -212,9 +236,12 @@ def _exhibits_by_hash(case: CaseFile) -> dict[str, str]:
 
 
 def _exhibit(case: CaseFile, attachment: Attachment, message: ParsedMessage, when: When,
-             result: ParseResult, by_hash: dict[str, str], outcome: ImportOutcome) -> str:
+             result: ParseResult, by_hash: dict[str, str], outcome: ImportOutcome,
+             zips: _Zips) -> str:
     if attachment.data is not None:
         sha = hashlib.sha256(attachment.data).hexdigest()
+    elif attachment.member:
+        sha = attachment.sha256
     else:
         assert attachment.path is not None
         sha, _ = hash_file(attachment.path)
@@ -232,6 +259,14 @@ def _exhibit(case: CaseFile, attachment: Attachment, message: ParsedMessage, whe
     if attachment.data is not None:
         exhibit = insert_exhibit_bytes(case, file_name(attachment.name), attachment.data,
                                        **fields)
+    elif attachment.member:
+        exhibit = insert_exhibit_stream(case, file_name(attachment.name),
+                                        zips.open(result.source).stream(attachment.member),
+                                        attachment.size, **fields)
+        assert exhibit.file is not None
+        if exhibit.file.sha256 != sha:
+            raise CaseFileError(f"{result.source.name} changed after it was read: "
+                                f"{attachment.name} in it is not what it was; read it again.")
     else:
         exhibit = insert_exhibit_file(case, attachment.path, **fields)
     by_hash[sha] = exhibit.id

@@ -199,7 +199,7 @@ class _MediaInZip:
             if not _is_junk_member(name):
                 self.members.setdefault(PurePosixPath(name).name, name)
         self.found = 0
-        self.read_before: dict[str, bytes] = {}  # a file sent twice is held once
+        self.hashed: dict[str, tuple[str, int]] = {}  # a file sent twice is hashed once
 
     def names(self) -> set[str]:
         return set(self.members)
@@ -210,13 +210,14 @@ class _MediaInZip:
         if member is None:
             return Attachment(name, content_type=content_type, note=NOT_IN_EXPORT)
         try:
-            data = self.read_before.get(member) or self.archive.read(member)
-            self.read_before[member] = data
+            sha256, size = self.hashed.get(member) or self.archive.hash_member(member)
+            self.hashed[member] = (sha256, size)
         except ExportReadError as error:
             return Attachment(name, content_type=content_type,
                               note=f"in the zip but could not be read: {error}")
         self.found += 1
-        return Attachment(name, data=data, content_type=content_type)
+        return Attachment(name, member=member, sha256=sha256, size=size,
+                          content_type=content_type)
 
 
 def _gather(chat_text: ChatText, where: str,

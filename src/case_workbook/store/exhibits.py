@@ -68,6 +68,14 @@ def insert_exhibit_bytes(case: CaseFile, name: str, data: bytes, **fields: Any) 
                                              size=len(data)), fields)
 
 
+def insert_exhibit_stream(case: CaseFile, name: str, handle: BinaryIO, size: int,
+                          **fields: Any) -> Exhibit:
+    """Like `insert_exhibit_bytes`, for bytes read in blocks (a zip member)."""
+    digest = _copy_in(case.conn, handle, size, Path(name))
+    return _insert_exhibit(case, ExhibitFile(original_name=name, sha256=digest, size=size),
+                           fields)
+
+
 def _insert_exhibit(case: CaseFile, file: ExhibitFile, fields: dict[str, Any]) -> Exhibit:
     fields["summary"] = fields.get("summary") or file.original_name
     return case._insert(Exhibit(form=ExhibitForm.FILE, file=file, **fields))
