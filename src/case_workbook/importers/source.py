@@ -161,20 +161,7 @@ class ExportZip:
         if member.file_size > limit:
             raise ExportReadError(f"{name} in {self.path.name} is {_size_text(member.file_size)}, "
                                   "more than can be read.")
-        out = bytearray()
-        try:
-            with self.zip.open(member) as handle:
-                while block := handle.read(BLOCK):
-                    out += block
-                    if len(out) > member.file_size:
-                        break
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-            raise ExportReadError(f"{name} in {self.path.name} is damaged and could not be "
-                                  "unpacked.") from None
-        if len(out) != member.file_size:
-            raise ExportReadError(f"{name} in {self.path.name} is not the size the zip says; "
-                                  "the zip is damaged.")
-        return bytes(out)
+        return b"".join(self._blocks(name))
 
     def close(self) -> None:
         self.zip.close()
