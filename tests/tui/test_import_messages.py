@@ -59,6 +59,10 @@ async def test_preview_filter_choose_import_and_find_them(tmp_path):
 
         # The zone is asked (the export records none); the case's is offered.
         assert preview.query_one("#zone", Input).value == "Europe/Rome"
+        # The date fields' hints are the export's own first and last days.
+        days = sorted(m.stamp.local.date().isoformat() for m in preview.result.messages)
+        assert preview.query_one("#from", Input).placeholder == f"from {days[0]}"
+        assert preview.query_one("#to", Input).placeholder == f"to {days[-1]}"
         # Filter by words, choose everything shown.
         word = "POLL"
         await replace_text(pilot, preview.query_one("#text", Input), word)

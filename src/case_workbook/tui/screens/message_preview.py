@@ -8,6 +8,7 @@ the case are marked and cannot be chosen again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -61,6 +62,21 @@ def shown_time(message: ParsedMessage, zone: str) -> str:
         except (OverflowError, ValueError):
             pass
     return stamp.text or "—"
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _first_and_last_day(messages: list[ParsedMessage], zone: str) -> tuple[str, str]:
+    """The export's first and last dates, for the date fields' hints: an
+    example the person can see fits their file."""
+    days = [shown_time(m, zone)[:10] if m.stamp.instant is not None
+            else m.stamp.local.date().isoformat()
+            for m in messages if m.stamp.instant is not None or m.stamp.local is not None]
+    days = [d for d in days if _ISO_DAY.fullmatch(d)]  # an instant out of range shows its text
+    if not days:
+        return "2024-03-05", "2024-03-07"
+    return min(days), max(days)
 
 
 def message_text(message: ParsedMessage) -> str:
@@ -135,8 +151,9 @@ class MessagePreviewScreen(ShowsWorkerErrors, Screen[Chosen | None]):
             yield Select([(Text(one_line(n)), n) for n in result.participants()],
                          prompt="Anyone", id="participant", compact=True)
             # Examples that fit 80 columns; a "to" date takes in its whole day.
-            yield Input(placeholder="from 2024-03-05", id="from", compact=True)
-            yield Input(placeholder="to 2024-03-07", id="to", compact=True)
+            first, last = _first_and_last_day(result.messages, self.zone)
+            yield Input(placeholder=f"from {first}", id="from", compact=True)
+            yield Input(placeholder=f"to {last}", id="to", compact=True)
             yield Input(placeholder="words in the message", id="text", compact=True)
         yield Static(id="filter-error", classes="error", markup=False)
         table = ItemTable(lambda column, row: column.text(row, None), id="messages")
