@@ -21,6 +21,7 @@ from case_workbook.tui.screens.export_screen import ExportScreen
 from case_workbook.tui.screens.help import HelpScreen
 from case_workbook.tui.screens.start import StartScreen
 from case_workbook.tui.widgets.item_table import ItemTable
+from case_workbook.tui.widgets.timeline_view import TimelineView
 from case_workbook.user_state import UserState
 
 SIZE = (100, 30)
@@ -210,7 +211,8 @@ async def test_help_lists_the_keys_and_closes(closed_case):
         assert "no legal advice" in text
         assert "Filter by theme" in text and "ctrl+p" in text
         groups = [str(label.content) for label in screen.query(".group")]
-        assert groups[:4] == ["Moving", "Items", "Case", "App"]
+        assert groups[:5] == ["Moving", "Items", "Timeline", "Case", "App"]
+        assert any(line.strip().startswith("] ") and "Next key moment" in line for line in lines)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
@@ -229,7 +231,7 @@ async def test_help_never_falls_behind_the_bindings(closed_case):
         await pilot.pause()
         text = help_text(app.screen)
     for binding in Binding.make_bindings([*CaseScreen.BINDINGS, *ItemTable.BINDINGS,
-                                          *CaseWorkbookApp.BINDINGS]):
+                                          *TimelineView.BINDINGS, *CaseWorkbookApp.BINDINGS]):
         assert binding.description in text, binding.id
 
 

@@ -101,3 +101,18 @@ def test_tag_dialog(snap_compare, demo_path, size):
 def test_help_screen(snap_compare, demo_path, size):
     app = CaseWorkbookApp(demo_path, state=quiet_state())
     assert snap_compare(app, terminal_size=size, run_before=steps("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_timeline(snap_compare, demo_path, size):
+    app = CaseWorkbookApp(demo_path, state=quiet_state())
+    assert snap_compare(app, terminal_size=size, run_before=steps("l"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_timeline_zoomed_on_the_hours_around_the_act(snap_compare, demo_path, size):
+    # ] goes to the first key moment (the act began); each + is one step finer.
+    app = CaseWorkbookApp(demo_path, state=quiet_state())
+    assert snap_compare(app, terminal_size=size,
+                        run_before=steps("l", "right_square_bracket", "plus", "plus", "plus",
+                                         "plus", "plus"))

@@ -21,6 +21,8 @@ CASE_ACTIONS = [
     ("Delete item", "Delete the selected item (undo brings it back)", "delete"),
     ("Undo", "Reverse the last change, deletes included", "undo"),
     ("Item history", "What changed in the selected item, and when", "history"),
+    ("Timeline", "The chronology drawn on a time axis, lane by kind; press l again for the "
+     "list", "timeline"),
     ("Add exhibit file", "Copy a file into the case as a numbered exhibit", "add_file"),
     ("Import messages", "Bring messages in from a phone or email export (WhatsApp, SMS, "
      "Telegram, Signal, Instagram, Messenger, iMessage, email)", "import_messages"),

@@ -54,6 +54,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         Binding("v", "verify", "Verify files", show=False, id="case.verify"),
         Binding("x", "export", "Export", id="case.export"),
         Binding("question_mark", "help", "Help", id="case.help"),
+        Binding("l", "timeline", "Timeline", id="case.timeline"),
         Binding("escape", "focus_list", "To list", show=False, id="case.focus_list"),
         Binding("q", "quit_app", "Quit", id="case.quit"),
         *[Binding(str(n), f"show_tab({n - 1})", title, show=False, id=f"case.tab_{tab_id}")
@@ -123,7 +124,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         # A tab chosen, or an item asked for, while they were being filled.
         self._show_current()
         if self._focus_later and (pane := self.current_list()) is not None:
-            pane.table.focus()
+            pane.focus_main()
         self._focus_later = False
         self._refresh_themes_if_shown()
         if self._go_to_later is not None:
@@ -133,7 +134,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         if (pane := self.current_list()) is not None:
             pane.ensure_fresh(keep)
             if self.focused is None or self.focused is self:
-                pane.table.focus()
+                pane.focus_main()
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
@@ -202,7 +203,7 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         pane = self.query_one(f"#list-{item.kind.value}", ListPane)
         pane.ensure_fresh()
         pane.select_item(item_id)
-        pane.table.focus()
+        pane.focus_main()
 
     # --- actions -----------------------------------------------------------------
 
@@ -213,9 +214,23 @@ class CaseScreen(ShowsWorkerErrors, Screen):
 
     def action_focus_list(self) -> None:
         if (pane := self.current_list()) is not None:
-            pane.table.focus()
+            pane.focus_main()
         elif not self._filled:
             self._focus_later = True
+
+    def action_timeline(self) -> None:
+        """The chronology drawn on a time axis; pressed again, the list."""
+        if not self._filled:
+            return
+        tabs = self.query_one(TabbedContent)
+        pane = self.query_one("#list-chronology", ListPane)
+        if tabs.active != "tab-chronology":
+            tabs.active = "tab-chronology"
+            pane.ensure_fresh()
+            if pane.showing_timeline:
+                pane.focus_main()
+                return
+        pane.toggle_timeline()
 
     def action_filter(self) -> None:
         if (pane := self.current_list()) is not None:

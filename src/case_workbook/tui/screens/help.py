@@ -14,15 +14,16 @@ from textual.widgets import Footer, Label, Static
 
 from case_workbook.tui.screens.dialogs import DIALOG_CSS
 
-GROUPS = ("Moving", "Items", "Case", "App", "On the start screen")
+GROUPS = ("Moving", "Items", "Timeline", "Case", "App", "On the start screen")
 # Where a binding goes when its id prefix alone would put it in the wrong group.
 GROUP_OF = {
-    "case.focus_list": "Moving", "case.filter": "Moving",
+    "case.focus_list": "Moving", "case.filter": "Moving", "case.timeline": "Timeline",
     "case.add_file": "Case", "case.verify": "Case", "case.export": "Case",
     "case.import_messages": "Case",
     "case.help": "App", "case.quit": "App",
 }
-GROUP_BY_PREFIX = {"table": "Moving", "case": "Items", "start": "On the start screen"}
+GROUP_BY_PREFIX = {"table": "Moving", "case": "Items", "timeline": "Timeline",
+                   "start": "On the start screen"}
 TAB_ACTION = "show_tab("  # the number keys: shown together on one line
 
 SENTENCES = [
@@ -54,12 +55,13 @@ def help_bindings() -> list[BindingType]:
     from case_workbook.tui.screens.case_screen import CaseScreen
     from case_workbook.tui.screens.start import StartScreen
     from case_workbook.tui.widgets.item_table import ItemTable
+    from case_workbook.tui.widgets.timeline_view import TimelineView
 
     palette: list[BindingType] = []
     if CaseWorkbookApp.ENABLE_COMMAND_PALETTE:  # Textual binds it itself, not in BINDINGS
         palette.append(Binding(CaseWorkbookApp.COMMAND_PALETTE_BINDING, "command_palette",
                                "Commands: every action by name", id="app.palette"))
-    return [*ItemTable.BINDINGS, *CaseScreen.BINDINGS, *CaseWorkbookApp.BINDINGS, *palette,
+    return [*ItemTable.BINDINGS, *CaseScreen.BINDINGS, *TimelineView.BINDINGS, *CaseWorkbookApp.BINDINGS, *palette,
             *StartScreen.BINDINGS]
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from case_workbook.model.items import KIND_LABELS, KIND_PLURALS, AnyItem, Kind
 from case_workbook.tui.widgets.item_table import ItemTable, visible
+from case_workbook.tui.widgets.timeline_view import TimelineView
 from case_workbook.views.columns import Column
 from case_workbook.views.detail import detail_lines
 from case_workbook.views.index import CaseIndex, Filter
@@ -58,6 +59,10 @@ class ListPane(Vertical):
     ListPane.narrow ItemTable { width: 1fr; height: 2fr; }
     ListPane.narrow DetailPane { width: 1fr; height: 1fr; border-left: none;
                                  border-top: tall $panel; }
+    ListPane TimelineView { width: 2fr; display: none; }
+    ListPane.narrow TimelineView { width: 1fr; height: 3fr; }
+    ListPane.-timeline TimelineView { display: block; }
+    ListPane.-timeline ItemTable { display: none; }
     """
 
     class ItemChosen(Message):
@@ -89,6 +94,8 @@ class ListPane(Vertical):
             yield Label("", classes="count")
         with Horizontal(classes="body"):
             yield ItemTable(self._cell_text)
+            if self.kind is None:
+                yield TimelineView(self._describe)
             yield DetailPane()
 
     def on_mount(self) -> None:
@@ -111,6 +118,44 @@ class ListPane(Vertical):
     @property
     def table(self) -> ItemTable:
         return self.query_one(ItemTable)
+
+    @property
+    def showing_timeline(self) -> bool:
+        return self.has_class("-timeline")
+
+    def focus_main(self) -> None:
+        """Focus what the tab shows: its list, or the timeline."""
+        if self.showing_timeline:
+            self.query_one(TimelineView).focus()
+        else:
+            self.table.focus()
+
+    def toggle_timeline(self) -> None:
+        """The chronology as a list or as a picture on a time axis; the same
+        filter, the same selected item."""
+        if self.kind is not None:
+            return
+        self.toggle_class("-timeline")
+        if self.showing_timeline:
+            self._fill_timeline()
+        elif (current := self.query_one(TimelineView).selected) is not None:
+            self.select_item(current)
+        self.focus_main()
+
+    def _describe(self, item_id: str) -> str:
+        """The selected item in one line over the timeline: what, when exactly."""
+        item = self.index.get(item_id)
+        if item is None:
+            return item_id
+        when = item.when_value()
+        words = when.describe() if when is not None and hasattr(when, "describe") else ""
+        return f"{item.id} · {KIND_LABELS[item.kind]} · {words} · {item.summary}"
+
+    def _fill_timeline(self) -> None:
+        current = self.table.current
+        self.query_one(TimelineView).set_items(
+            self.table.rows, self.index.key_moments(), self.index.case.settings.default_tz,
+            keep=current.id if current is not None else None)
 
     def _cell_text(self, column: Column, item: AnyItem) -> str:
         return column.text(item, self.index)
@@ -141,6 +186,8 @@ class ListPane(Vertical):
         table.empty_text = self._empty_text()
         table.set_rows(rows, keep=keep)
         self._show_count(len(rows))
+        if self.kind is None and self.showing_timeline:
+            self._fill_timeline()
 
     def _empty_text(self) -> str:
         if self._total and self.filter.active:
@@ -190,6 +237,20 @@ class ListPane(Vertical):
     @on(ItemTable.Selected)
     def _selected(self, event: ItemTable.Selected) -> None:
         self.post_message(self.ItemChosen(event.item))
+
+    @on(TimelineView.Highlighted)
+    def _timeline_highlighted(self, event: TimelineView.Highlighted) -> None:
+        # The list's cursor follows, so edit, tag and delete act on this item.
+        event.stop()
+        if event.item_id is not None:
+            self.select_item(event.item_id)
+
+    @on(TimelineView.Selected)
+    def _timeline_selected(self, event: TimelineView.Selected) -> None:
+        event.stop()
+        item = self.index.get(event.item_id)
+        if item is not None:
+            self.post_message(self.ItemChosen(item))
 
     @on(ItemTable.Sorted)
     def _sorted(self, event: ItemTable.Sorted) -> None:
