@@ -61,7 +61,8 @@ def help_bindings() -> list[BindingType]:
     if CaseWorkbookApp.ENABLE_COMMAND_PALETTE:  # Textual binds it itself, not in BINDINGS
         palette.append(Binding(CaseWorkbookApp.COMMAND_PALETTE_BINDING, "command_palette",
                                "Commands: every action by name", id="app.palette"))
-    return [*ItemTable.BINDINGS, *CaseScreen.BINDINGS, *TimelineView.BINDINGS, *CaseWorkbookApp.BINDINGS, *palette,
+    return [*ItemTable.BINDINGS, *CaseScreen.BINDINGS, *TimelineView.BINDINGS,
+            *CaseWorkbookApp.BINDINGS, *palette,
             *StartScreen.BINDINGS]
 
 

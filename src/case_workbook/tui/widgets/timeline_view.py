@@ -30,8 +30,9 @@ from case_workbook.views.timeline import Mark, Timeline
 from case_workbook.views.timeline_draw import GUTTER, Row, draw
 from case_workbook.views.timeline_scale import Scale, fit
 
-ROLES = ["plain", "info", "selected-line", "heading", "tick", "axis", "moment", "moment-name",
-         "lane-name", "mark", "many", "span", "selected", "selected-span", "gap", "gap-label", "legend"]
+ROLES = ["plain", "info", "selected-line", "heading", "tick", "axis", "moment",
+         "moment-name", "lane-name", "mark", "many", "span", "selected", "selected-span", "gap",
+         "gap-label", "legend"]
 EMPTY = ("Nothing dated to draw yet. Items with a date or time appear here on a lane "
          "for their kind. Press l for the list.")
 
