@@ -40,3 +40,14 @@ def test_message_import_benchmark_smoke(tmp_path):
     for name in ("read_s", "file_to_preview_s", "import_all_s"):
         assert record[name] > 0, name
     assert len(record["filter_keystroke_ms"]) == 6
+
+
+def test_timeline_benchmark_smoke():
+    script = BENCH.parent / "timeline.py"
+    result = subprocess.run([sys.executable, str(script), "300"], capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads(result.stdout)
+    assert 0 < record["marks"] <= 300
+    assert record["show_ms"] > 0 and len(record["filter_keystroke_ms"]) == 5
+    assert all(ms > 0 for ms in record["zoom_in_ms"] + record["next_item_ms"])

@@ -44,15 +44,17 @@ class Mark:
     kind: Kind
     low: datetime | None  # earliest possible instant, aware; None: no earlier bound known
     high: datetime | None  # latest possible instant; None: no later bound known
+    at: datetime  # where its letter sits: the middle of a span, or its one bound
 
-    @property
-    def at(self) -> datetime:
-        """Where its letter sits: the middle of a span, or its one bound."""
-        if self.low is not None and self.high is not None:
-            return self.low + (self.high - self.low) / 2
-        found = self.low if self.low is not None else self.high
-        assert found is not None
-        return found
+    @classmethod
+    def of(cls, item_id: str, kind: Kind, low: datetime | None, high: datetime | None) -> Mark:
+        if low is not None and high is not None:
+            at = low + (high - low) / 2
+        else:
+            found = low if low is not None else high
+            assert found is not None
+            at = found
+        return cls(item_id, kind, low, high, at)
 
     @property
     def first(self) -> datetime:
@@ -116,11 +118,24 @@ class Timeline:
     """The marks of `items` (dated ones only, as the chronology orders them),
     lane by lane, with the case's key moments and their gaps."""
 
-    def __init__(self, items: Iterable[AnyItem], moments: dict[KeyMoment, KeyMomentRef]) -> None:
+    def __init__(self, items: Iterable[AnyItem], moments: dict[KeyMoment, KeyMomentRef], *,
+                 in_order: bool = False, known: dict[str, tuple[AnyItem, Mark]] | None = None
+                 ) -> None:
+        """`in_order`: the items are in chronology order already (a filtered
+        chronology is). `known`: marks made before, by item id with the item
+        they were made from, reused while the item is the same object (a
+        filter keystroke rebuilds the timeline from the same items)."""
         dated = [i for i in items if i.kind in LETTER
                  and (w := i.when_value()) is not None and w.is_dated()]
-        dated.sort(key=item_sort_key)
-        self.marks: list[Mark] = [_mark(i) for i in dated]
+        if not in_order:
+            dated.sort(key=item_sort_key)
+        known = known if known is not None else {}
+        self.marks: list[Mark] = []
+        for item in dated:
+            found = known.get(item.id)
+            if found is None or found[0] is not item:
+                found = known[item.id] = (item, _mark(item))
+            self.marks.append(found[1])
         self.position = {m.item_id: n for n, m in enumerate(self.marks)}
         self.lanes: list[Kind] = [k for k in LANES if any(m.kind is k for m in self.marks)]
         self._by_lane: dict[Kind, list[Mark]] = {k: [] for k in self.lanes}
@@ -163,7 +178,7 @@ def _mark(item: AnyItem) -> Mark:
     when = item.when_value()
     assert when is not None
     low, high = when.bounds()
-    return Mark(item.id, item.kind, low, high)
+    return Mark.of(item.id, item.kind, low, high)
 
 
 def _gap(moment: Moment, threats: list[Mark]) -> Gap | None:

@@ -155,7 +155,7 @@ class ListPane(Vertical):
         current = self.table.current
         self.query_one(TimelineView).set_items(
             self.table.rows, self.index.key_moments(), self.index.case.settings.default_tz,
-            keep=current.id if current is not None else None)
+            keep=current.id if current is not None else None, in_order=self.table.sort is None)
 
     def _cell_text(self, column: Column, item: AnyItem) -> str:
         return column.text(item, self.index)

@@ -101,14 +101,16 @@ class TimelineView(ScrollView, can_focus=True):
         self.selected: str | None = None
         self.describe = describe or (lambda item_id: item_id)
         self._rows: list[Row] | None = None
+        self._known: dict = {}  # marks by item id, reused from one filter keystroke to the next
 
     # --- data ------------------------------------------------------------------
 
     def set_items(self, items: list[AnyItem], moments: dict[KeyMoment, KeyMomentRef],
-                  zone: str, keep: str | None = None) -> None:
-        """Draw `items` (the filtered chronology); keep the selection on `keep`
-        if it is among them, else on the first item."""
-        self.timeline = Timeline(items, moments)
+                  zone: str, keep: str | None = None, *, in_order: bool = False) -> None:
+        """Draw `items` (the filtered chronology; `in_order` when it is in
+        chronology order); keep the selection on `keep` if it is among them,
+        else on the first item."""
+        self.timeline = Timeline(items, moments, in_order=in_order, known=self._known)
         self.zone = zone
         marks = self.timeline.marks
         if keep not in self.timeline.position:
