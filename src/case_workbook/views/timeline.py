@@ -93,6 +93,18 @@ class Gap:
     def label(self) -> str:
         return span_words(self.interval)
 
+    @property
+    def words(self) -> str:
+        """'≈ 26 h before act began': the size, the side, the moment."""
+        low, high, zero = self.interval.low, self.interval.high, timedelta(0)
+        if high is not None and high <= zero:
+            return f"{self.label} before {self.moment.label}"
+        if low is not None and low >= zero:
+            return f"{self.label} after {self.moment.label}"
+        if self.label.endswith(" after"):  # "50 min before to 30 min after"
+            return f"{self.label} {self.moment.label}"
+        return f"{self.label} around {self.moment.label}"
+
 
 def span_words(found: Interval) -> str:
     """The size of an interval without its side: '≈ 26 h', '45 min',

@@ -208,12 +208,12 @@ def _gaps(timeline: Timeline, scale: Scale, span: int, moment_columns: list[int]
         low, high = min(a, b), max(a, b)
         if high < 0 or low >= span:
             continue
-        label = f" {gap.label} "
+        label = f" {gap.words} "
         inside = high - low - 1 >= len(label) + 2
         if inside:
             where = low + 1 + (high - low - 1 - len(label)) // 2
-        elif high + 1 + len(label) <= span:
-            where = high + 1
+        elif high + 1 + len(label) <= span or low - len(label) < 0:
+            where = high + 1  # beside it; cut at the right edge rather than lose its start
         else:
             where = low - len(label)
         extent = (min(low, where), max(high, where + len(label) - 1))
