@@ -43,3 +43,16 @@ def test_a_moved_column_is_still_compared_by_its_header():
     back[1] = ("A-1", "one", 5, datetime(2026, 1, 2, 3, 4, 5), None)
     diff = compare_sheet("S", SENT, back, [BLOCK])
     assert [(c.cell, c.old, c.new) for c in diff.changes] == [("C2", "1", "5")]
+
+
+def test_rows_outside_tables_are_compared_by_position():
+    # 1 -> 1.0 is how a spreadsheet stores it; 1 -> TRUE is an edit, though True == 1.
+    sent = [("Title",), (), ("Plotted at", 1, 0.5, datetime(2026, 1, 2, 3, 4))]
+    same = [("Title", None, None, None), (None,) * 4, ("Plotted at", 1.0, 0.5,
+                                                        datetime(2026, 1, 2, 3, 4))]
+    assert compare_sheet("S", sent, same, []).changes == []
+    back = [("Title", None, None, "added"), (None,) * 4, ("Plotted at", True, 0.5,
+                                                         datetime(2026, 1, 2, 3, 4))]
+    diff = compare_sheet("S", sent, back, [])
+    assert [(c.cell, c.old, c.new) for c in diff.changes] == [("D1", "", "added"),
+                                                              ("B3", "1", "TRUE")]

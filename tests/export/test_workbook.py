@@ -30,9 +30,9 @@ from case_workbook.model.items import (
 )
 from case_workbook.model.when import When
 
-ORDER = ["Cover", "Chronology", "Threats", "Witnesses", "Communications", "Post-Event Actions",
-         "Events", "People", "Exhibits", "Themes", "Questions for Counsel"]
-DATA_SHEETS = ORDER[1:]
+ORDER = ["Cover", "Chronology", "Timeline", "Threats", "Witnesses", "Communications",
+         "Post-Event Actions", "Events", "People", "Exhibits", "Themes", "Questions for Counsel"]
+DATA_SHEETS = [name for name in ORDER[1:] if name != "Timeline"]  # the Timeline is a chart
 
 
 
@@ -61,7 +61,7 @@ def test_sheets_in_order(demo):
     # The visible sheets, then the case data that lets a returned workbook rebuild the case.
     assert demo.sheetnames == ORDER + ["case-workbook data"]
     assert ORDER == SHEETS
-    assert [ws.sheet_state for ws in demo.worksheets] == ["visible"] * 11 + ["veryHidden"]
+    assert [ws.sheet_state for ws in demo.worksheets] == ["visible"] * 12 + ["veryHidden"]
     assert demo.active.title == "Cover"
 
 
@@ -178,7 +178,7 @@ def test_cover(demo):
     assert "case-workbook 0." in text
     links = [c.hyperlink.location for row in demo["Cover"].iter_rows() for c in row
              if c.hyperlink]
-    assert links == [f"'{name}'!A1" for name in DATA_SHEETS]
+    assert links == [f"'{name}'!A1" for name in ORDER[1:]]
     for word in ("score", "strong", "weak", "percent", "odds", "grade"):
         assert word not in text.lower()
 

@@ -1,7 +1,8 @@
 """The workbook for counsel: one organized, print-ready .xlsx per case.
 
-Sheets, in order: Cover, Chronology, Threats, Witnesses, Communications,
-Post-Event Actions, Events, People, Exhibits, Themes, Questions for Counsel.
+Sheets, in order: Cover, Chronology, Timeline (charts, see `timeline_sheet`),
+Threats, Witnesses, Communications, Post-Event Actions, Events, People,
+Exhibits, Themes, Questions for Counsel.
 It records information as entered; it contains no assessment. Text safety
 (formulas, XML-illegal characters, over-long text) is described in `cells`.
 
@@ -38,6 +39,7 @@ from .cells import (
 from .layout import Context
 from .payload import write_payload
 from .rowsheet import RowWorkbook
+from .timeline_sheet import timeline_sheet
 
 __all__ = [
     "LEGEND",
@@ -56,6 +58,7 @@ def write_sheets(wb, ctx: Context, exported: datetime, version: str) -> None:
     """The visible sheets, in order."""
     sheets.cover(wb, ctx, exported, version)
     sheets.chronology(wb, ctx)
+    timeline_sheet(wb, ctx)
     for kind in sheets.KIND_SHEETS:
         sheets.kind_sheet(wb, ctx, kind)
     sheets.themes(wb, ctx)

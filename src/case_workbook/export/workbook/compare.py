@@ -234,9 +234,22 @@ def _compare_loose(sheet: str, sent: Sequence[Row], back: Sequence[Row],
             continue
         row = back[index] if index < len(back) else ()
         old_row = sent[index] if index < len(sent) and index not in used_sent else ()
+        if _came_back_as_sent(old_row, row):
+            continue
         for column in range(max(len(row), len(old_row))):
             old, new = _value(old_row, column), _value(row, column)
             if not _same(old, new):
                 diff.changes.append(CellChange(
                     sheet, f"{get_column_letter(column + 1)}{index + 1}",
                     cell_text(old), cell_text(new)))
+
+
+def _came_back_as_sent(old: Row, new: Row) -> bool:
+    """A quick test that a row outside the tables came back exactly as sent
+    (padded with empty cells): most do, and then no cell needs comparing. A row
+    it does not vouch for is compared cell by cell. A boolean is never vouched
+    for, since True == 1 in Python but not on a sheet."""
+    n = len(old)
+    if len(new) < n or new[:n] != old or any(v is not None for v in new[n:]):
+        return False
+    return not any(type(v) is bool for v in new)

@@ -29,16 +29,18 @@ from .layout import (
     kind_columns,
     printed_count,
 )
+from .timeline_sheet import SHEET as TIMELINE
 from .writer import data_sheet, finish, plan, prepare, widths, write_block
 
 PRINTING = ("Each sheet prints its main columns, up to Counsel notes. The columns to the "
             "right of Counsel notes hold the remaining details (time zones, what was "
             "typed, dates of entry, links); they are in the file, to read and filter on "
-            "screen, and print when the print range is widened.")
+            "screen, and print when the print range is widened. The Timeline prints its "
+            "charts on one page; the rows they are drawn from are below them.")
 
 KIND_SHEETS = [Kind.THREAT, Kind.WITNESS, Kind.COMMUNICATION, Kind.ACTION, Kind.EVENT,
                Kind.PERSON, Kind.EXHIBIT]
-SHEETS = (["Cover", "Chronology"] + [SHEET_OF_KIND[k] for k in KIND_SHEETS]
+SHEETS = (["Cover", "Chronology", TIMELINE] + [SHEET_OF_KIND[k] for k in KIND_SHEETS]
           + ["Themes", "Questions for Counsel"])
 
 
