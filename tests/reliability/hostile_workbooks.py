@@ -19,7 +19,7 @@ from hostile_zip import BZIP2, DEFLATED, STORED, Member, read_members, write_wor
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CHRONOLOGY = "xl/worksheets/sheet2.xml"
-DATA = "xl/worksheets/sheet12.xml"  # the hidden case data (the last sheet)
+DATA = "xl/worksheets/sheet13.xml"  # the hidden case data (the last sheet)
 GIB = 1 << 30
 
 LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'

@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import MountError
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from case_workbook.bulk import hold_collector, release_long_lived, settle_long_lived
@@ -117,7 +118,13 @@ class CaseScreen(ShowsWorkerErrors, Screen):
         for tab, content in fillings:
             if self._left():  # the case was closed at once
                 return
-            await self.query_one(tab, TabPane).mount(content)
+            pane = self.query_one(tab, TabPane)
+            if not pane.is_attached:  # the screen is being taken down (another case opened)
+                return
+            try:
+                await pane.mount(content)
+            except MountError:  # taken down while this tab was being filled
+                return
         if self._left():
             return
         self._filled = True
