@@ -167,3 +167,18 @@ def test_drawing_a_screen_of_a_large_case_looks_only_at_what_is_visible():
     print(f"\n10,000 items: built in {built * 1000:.0f} ms, a frame drawn in "
           f"{per_frame * 1000:.1f} ms")
     assert per_frame < 0.05
+
+
+def test_the_calendar_edges_any_zoom_and_any_pan_draw_full_rows():
+    texts = ["1 January 1800 00:00", "31 December 2199 23:00", "before 2 January 1800",
+             "after 30 December 2199", "March 2026"]
+    items = [_threat(n, text) for n, text in enumerate(texts, 1)] + [_act("March 2026")]
+    timeline = Timeline(items, key_moments(items))
+    first, last = timeline.extent()
+    for width in (11, 80, 200):
+        scale = fit(first, last, max(width - GUTTER, 1))
+        for zoom in (0, 5, 25, -25):
+            zoomed = scale.zoomed(zoom, timeline.marks[-1].at, 3)
+            for pan in (0, 1e9, -1e9):
+                rows = draw(timeline, zoomed.panned(pan), width, ZONE, selected="T-001")
+                assert all(len(r.text) == width for r in rows if r.tag != "legend")

@@ -171,7 +171,11 @@ class Timeline:
         """The marks of a lane that may show between `start` and `end`: found
         by bisection, so a screenful costs the same in a case of any size."""
         marks, firsts = self._by_lane.get(kind, []), self._firsts.get(kind, [])
-        low = bisect_left(firsts, start - self._longest.get(kind, timedelta(0)))
+        try:
+            reach = start - self._longest.get(kind, timedelta(0))
+        except OverflowError:  # a span of centuries near the calendar's start
+            reach = datetime.min.replace(tzinfo=start.tzinfo)
+        low = bisect_left(firsts, reach)
         high = bisect_right(firsts, end)
         return [m for m in marks[low:high] if m.last >= start]
 
