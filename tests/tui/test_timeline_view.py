@@ -68,6 +68,16 @@ async def test_timeline_moves_zooms_filters_and_opens(tmp_path):
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CaseScreen))
 
+        # A click on a letter selects that item; a double click opens it.
+        rows = view._picture()
+        y, row = next((y, r) for y, r in enumerate(rows)
+                      if r.tag == "lane" and r.lane is Kind.ACTION)
+        x = next(x for x, ch in enumerate(row.text) if ch == "A" and x > 10)
+        assert view.current.kind is not Kind.ACTION
+        await pilot.click(TimelineView, offset=(x, y - view.scroll_offset.y))
+        assert view.current.kind is Kind.ACTION
+        assert screen.current_item().id == view.selected
+
         chosen = view.selected
         await pilot.press("l")  # back to the list, on the same item
         await until(pilot, lambda: not pane.showing_timeline and app.focused is pane.table)
