@@ -182,3 +182,16 @@ def test_the_calendar_edges_any_zoom_and_any_pan_draw_full_rows():
             for pan in (0, 1e9, -1e9):
                 rows = draw(timeline, zoomed.panned(pan), width, ZONE, selected="T-001")
                 assert all(len(r.text) == width for r in rows if r.tag != "legend")
+
+
+def test_a_gap_too_short_for_its_sentence_keeps_its_size_inside_the_bracket():
+    act = _act("14 March 2026 23:00")
+    threat = _threat(1, "13 March 2026 21:00")
+    timeline = Timeline([threat, act], key_moments([act]))
+    two_hours = Scale(datetime.fromisoformat("2026-03-13T12:00:00-07:00"), STEPS.index(7200))
+    line = next(r for r in draw(timeline, two_hours, GUTTER + 40, ZONE)
+                if r.tag == "gap").text[GUTTER:]
+    low, high = line.index("├"), line.index("┤")
+    assert (low, high) == (4, 17)
+    assert line[low:high + 1] == "├─── 26 h ───┤"
+    assert "act began" not in line

@@ -208,10 +208,14 @@ def _gaps(timeline: Timeline, scale: Scale, span: int, moment_columns: list[int]
         low, high = min(a, b), max(a, b)
         if high < 0 or low >= span:
             continue
+        room = high - low - 1
+        # The whole sentence inside the bracket if it fits, else the size
+        # alone inside it (the bracket's end shows the moment), else beside it.
         label = f" {gap.words} "
-        inside = high - low - 1 >= len(label) + 2
-        if inside:
-            where = low + 1 + (high - low - 1 - len(label)) // 2
+        if room < len(label) + 2 and room >= len(gap.label) + 4:
+            label = f" {gap.label} "
+        if room >= len(label) + 2:
+            where = low + 1 + (room - len(label)) // 2
         elif high + 1 + len(label) <= span or low - len(label) < 0:
             where = high + 1  # beside it; cut at the right edge rather than lose its start
         else:
