@@ -204,3 +204,52 @@ async def test_names_like_markup_and_going_back_from_the_people_step(tmp_path):
         [item] = app.screen.case.items(Kind.COMMUNICATION)
         assert item.content == "[bold]not markup[/bold]"
         assert app.screen.case.get(item.sender[0]).name == "[/]"
+
+
+async def test_a_name_is_matched_to_a_person_found_by_typing(tmp_path):
+    from textual.widgets import OptionList
+
+    from case_workbook.tui.screens.message_people import PersonPicker
+
+    path = _case(tmp_path)
+    with CaseFile.open(path) as case:
+        for n in range(120):  # a case with many people: the picker finds one by typing
+            case.add(Person(name=f"Witness number {n}", role=Role.WITNESS))
+        case.add(Person(name="Loris Marchetti", role=Role.OTHER, aliases=["Lor"]))
+    app = CaseWorkbookApp(path, state=UserState(notice_dismissed=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        preview = await _to_preview(pilot, app, CHAT)
+        preview.query_one(ItemTable).focus()
+        await pilot.press("ctrl+a", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MessagePeopleScreen))
+        people = app.screen
+        names = people.query_one("#names", OptionList)
+        loris = people.names.index("Loris")
+        assert people.chosen["Loris"] is None  # "Loris" alone is not a plain match
+        names.focus()
+        names.highlighted = loris
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PersonPicker))
+        await replace_text(pilot, app.screen.query_one("#find", Input), "marchet")
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.option_count == 2  # "A new person" and the one found
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is people)
+        marchetti = next(p for p in people.people if p.name == "Loris Marchetti")
+        assert people.chosen["Loris"] == marchetti.id
+        assert "Loris Marchetti" in str(names.get_option_at_index(loris).prompt)
+        # Escape in the picker changes nothing.
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PersonPicker))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is people)
+        assert people.chosen["Loris"] == marchetti.id
+
+        await pilot.click("#done")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), tries=200)
+        screen = app.screen
+        await until(pilot, lambda: len(screen.case.items(Kind.COMMUNICATION)) > 0)
+        from_loris = [c for c in screen.case.items(Kind.COMMUNICATION)
+                      if c.sender == [marchetti.id]]
+        assert from_loris
+        assert len(screen.case.items(Kind.PERSON)) == 121 + len(people.names) - 1
