@@ -24,7 +24,7 @@ from case_workbook.tui.screens.new_case import form_css
 from case_workbook.tui.widgets.path_suggester import (
     PathInput,
     TypedPathError,
-    typed_path,
+    required_path,
 )
 
 
@@ -94,12 +94,9 @@ class AddFileScreen(ShowsWorkerErrors, ModalScreen[Exhibit | None]):
     def action_add(self) -> None:
         if self.busy:
             return
-        text = self.query_one("#path", PathInput).value.strip()
-        if not text:
-            self._show_error("Type the path of the file to add.")
-            return
         try:
-            path = typed_path(text)
+            path = required_path(self.query_one("#path", PathInput).value,
+                                 "Type the path of the file to add.")
         except TypedPathError as error:
             self._show_error(str(error))
             return

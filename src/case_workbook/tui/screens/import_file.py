@@ -27,7 +27,7 @@ from case_workbook.tui.screens.dialogs import (
 )
 from case_workbook.tui.screens.new_case import form_css
 from case_workbook.tui.widgets.item_table import visible
-from case_workbook.tui.widgets.path_suggester import PathInput, TypedPathError, typed_path
+from case_workbook.tui.widgets.path_suggester import PathInput, TypedPathError, required_path
 
 
 def report_text(result: ParseResult) -> str:
@@ -95,12 +95,9 @@ class ImportFileScreen(ShowsWorkerErrors, ModalScreen[ParseResult | None]):
     def _read_pressed(self) -> None:
         if self.busy:
             return
-        text = self.query_one("#path", PathInput).value.strip()
-        if not text:
-            self._show_error("Type the path of the export file.")
-            return
         try:
-            path = typed_path(text)
+            path = required_path(self.query_one("#path", PathInput).value,
+                                 "Type the path of the export file.")
         except TypedPathError as error:
             self._show_error(str(error))
             return

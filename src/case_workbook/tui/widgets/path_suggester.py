@@ -39,6 +39,14 @@ def typed_path(text: str) -> Path:
                              "home folder type ~/ at the start.") from None
 
 
+def required_path(text: str, missing: str) -> Path:
+    """`typed_path` of a field that must not be left empty; `missing` is the
+    sentence for an empty one."""
+    if not text.strip():
+        raise TypedPathError(missing)
+    return typed_path(text.strip())
+
+
 def complete_path(value: str, suffixes: Iterable[str] = ()) -> str | None:
     """`value` completed from its folder's listing, or None.
 

@@ -161,7 +161,7 @@ class TimelineView(ScrollView, can_focus=True):
     def _picture(self) -> list[Row]:
         if self._rows is None:
             width = self.scrollable_content_region.width
-            if not self._ready() or self.scale is None:
+            if not self._ready():
                 self._rows = [Row("info", [(line, "info")]) for line in _wrap(EMPTY, width)]
             else:
                 rows = draw(self.timeline, self.scale, width, self.zone, self.selected)
